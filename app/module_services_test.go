@@ -1,0 +1,213 @@
+//go:build linux
+
+// The test peer runs on a Linux pseudo-terminal.
+
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"qpyhub/device/modfs"
+	"qpyhub/device/probe"
+	"qpyhub/device/repl"
+	"qpyhub/device/testpeer"
+	"qpyhub/ui"
+)
+
+func startModulePeer(t *testing.T, scenario map[string]any) *testpeer.Peer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: scenario})
+	if err != nil {
+		t.Fatalf("start peer: %v", err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	return peer
+}
+
+// testContext ends a little before the test's deadline, so that a module
+// that never answers fails the test instead of hanging it.
+func testContext(t *testing.T) context.Context {
+	ctx := t.Context()
+	if d, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-5*time.Second))
+		t.Cleanup(cancel)
+	}
+	return ctx
+}
+
+func TestModuleServicesCheck(t *testing.T) {
+	tests := []struct {
+		name     string
+		scenario map[string]any
+		ready    bool
+		first    string
+	}{
+		{"healthy", nil, true, ""},
+		{"no SIM", map[string]any{"sim_status": 0}, false, "No SIM card"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			peer := startModulePeer(t, tc.scenario)
+			rep, err := newModuleServices().Check(testContext(t), peer.Path())
+			if err != nil {
+				t.Fatalf("check: %v", err)
+			}
+			first := ""
+			if len(rep.Problems) > 0 {
+				first = rep.Problems[0].Message
+			}
+			if rep.Ready != tc.ready || first != tc.first || rep.Model != "EC600N" {
+				t.Errorf("ready %v, first problem %q, model %q; want %v %q", rep.Ready, first, rep.Model, tc.ready, tc.first)
+			}
+		})
+	}
+}
+
+func TestModuleServicesFilesRoundTrip(t *testing.T) {
+	peer := startModulePeer(t, nil)
+	ctx, port := testContext(t), peer.Path()
+	files := newModuleServices().Files()
+	script := []byte("print('你好，模组')\n")
+	var last int64
+	if err := files.Put(ctx, port, "/usr/hello.py", bytes.NewReader(script), int64(len(script)), func(done, _ int64) { last = done }); err != nil {
+		t.Fatalf("put: %v", err)
+	}
+	if last != int64(len(script)) {
+		t.Errorf("progress ended at %d of %d", last, len(script))
+	}
+	if err := files.Mkdir(ctx, port, "/usr/data"); err != nil {
+		t.Fatalf("mkdir: %v", err)
+	}
+	entries, err := files.List(ctx, port, "/usr")
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	if !hasEntry(entries, modfs.Entry{Name: "hello.py", Size: int64(len(script))}) || !hasEntry(entries, modfs.Entry{Name: "data", IsDir: true}) {
+		t.Errorf("listing %+v lacks hello.py or data/", entries)
+	}
+	var got bytes.Buffer
+	if _, err := files.Get(ctx, port, "/usr/hello.py", &got, nil); err != nil || !bytes.Equal(got.Bytes(), script) {
+		t.Errorf("get: %q, %v", got.String(), err)
+	}
+	stdout, _, err := files.Run(ctx, port, "/usr/hello.py")
+	if err != nil || strings.TrimSpace(stdout) != "你好，模组" {
+		t.Errorf("run: %q, %v", stdout, err)
+	}
+	if err := files.Remove(ctx, port, "/usr/hello.py"); err != nil {
+		t.Fatalf("remove: %v", err)
+	}
+	if entries, _ := files.List(ctx, port, "/usr"); hasEntry(entries, modfs.Entry{Name: "hello.py", Size: int64(len(script))}) {
+		t.Error("hello.py still listed after remove")
+	}
+}
+
+func hasEntry(entries []modfs.Entry, want modfs.Entry) bool {
+	for _, e := range entries {
+		if e == want {
+			return true
+		}
+	}
+	return false
+}
+
+// readUntil collects terminal output until it contains marker.
+func readUntil(t *testing.T, ctx context.Context, out <-chan []byte, seen *bytes.Buffer, marker string) {
+	t.Helper()
+	for !strings.Contains(seen.String(), marker) {
+		select {
+		case b, ok := <-out:
+			if !ok {
+				t.Fatalf("output closed before %q; got %q", marker, seen.String())
+			}
+			seen.Write(b)
+		case <-ctx.Done():
+			t.Fatalf("no %q in %q", marker, seen.String())
+		}
+	}
+}
+
+func TestModuleServicesTerminalHoldsThePort(t *testing.T) {
+	peer := startModulePeer(t, nil)
+	ctx, port := testContext(t), peer.Path()
+	m := newModuleServices()
+	term, err := m.Open(ctx, port)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	var seen bytes.Buffer
+	readUntil(t, ctx, term.Output(), &seen, ">>> ")
+	if err := term.Write([]byte("print(6 * 7)\r")); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, ctx, term.Output(), &seen, "42\r\n>>> ")
+
+	if _, err := m.Check(ctx, port); !errors.Is(err, ui.ErrTerminalHoldsPort) {
+		t.Errorf("check while the terminal is open: %v", err)
+	}
+	if _, err := m.Files().List(ctx, port, "/usr"); !errors.Is(err, ui.ErrTerminalHoldsPort) {
+		t.Errorf("list while the terminal is open: %v", err)
+	}
+
+	if err := term.SoftReset(); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, ctx, term.Output(), &seen, "MPY: soft reboot")
+
+	term.Close()
+	for range term.Output() {
+	}
+	if term.Err() != nil {
+		t.Errorf("Err after Close: %v", term.Err())
+	}
+	if _, err := m.Check(ctx, port); err != nil {
+		t.Errorf("check after the terminal let go: %v", err)
+	}
+}
+
+func TestModuleServicesTerminalUnplugged(t *testing.T) {
+	peer := startModulePeer(t, nil)
+	ctx, port := testContext(t), peer.Path()
+	m := newModuleServices()
+	term, err := m.Open(ctx, port)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	var seen bytes.Buffer
+	readUntil(t, ctx, term.Output(), &seen, ">>> ")
+	peer.Kill()
+	for range term.Output() {
+	}
+	if !errors.Is(term.Err(), repl.ErrPortGone) {
+		t.Errorf("Err after unplug: %v", term.Err())
+	}
+	// The port is free again: a check now fails on the port, not on the lock.
+	if _, err := m.Check(ctx, port); err == nil || errors.Is(err, ui.ErrTerminalHoldsPort) {
+		t.Errorf("check after unplug: %v", err)
+	}
+}
+
+// TestModulePhrasesTranslated covers the device phrases the Module screens
+// pass to lang.L through variables.
+func TestModulePhrasesTranslated(t *testing.T) {
+	bundles := loadBundles(t)
+	phrases := probe.Phrases()
+	for _, err := range []error{modfs.ErrNotFound, modfs.ErrExists, modfs.ErrNotEmpty, modfs.ErrIsDir, modfs.ErrNotDir,
+		modfs.ErrNoSpace, modfs.ErrReadOnly, modfs.ErrCorrupted, modfs.ErrBadPath, modfs.ErrOutside, modfs.ErrModule, modfs.ErrLocalChanged} {
+		phrases = append(phrases, err.Error())
+	}
+	for _, p := range phrases {
+		for _, l := range languages {
+			if _, ok := bundles[l][p]; !ok {
+				t.Errorf("%s: no translation of %q", l, p)
+			}
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package hubclient
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"syscall"
+
+	"github.com/eclipse/paho.mqtt.golang/packets"
+)
+
+// Reasons carried by errors and connection events. They are constant
+// English phrases that a user interface translates; the values they are
+// about travel in separate fields.
+const (
+	ReasonNoIdentity     = "needs a hub host and a device id"
+	ReasonNoSecret       = "needs a device key or a SAS token"
+	ReasonNotPositive    = "must be longer than zero"
+	ReasonKeepAliveRange = "must be between 1 s and 1177 s"
+	ReasonBadServer      = "is not host:port or an ssl:// or wss:// URL"
+	ReasonCAUnreadable   = "cannot be read"
+	ReasonCANoCert       = "holds no PEM certificate"
+
+	ReasonNotAuthorized  = "not authorized: the key or token is wrong, expired, or for another device"
+	ReasonUntrusted      = "the server's certificate is not trusted: check the CA file or the hub host name"
+	ReasonTLSFailed      = "the TLS handshake failed: check the hub host name and port"
+	ReasonUnreachable    = "cannot reach the hub: check network/proxy, or try WebSockets (443)"
+	ReasonUnavailable    = "the hub is unavailable: try again later"
+	ReasonRefused        = "the hub refused the connection: check the device id and the hub host name"
+	ReasonTokenExpired   = "token expired: paste a new token or use the device key"
+	ReasonTokenExpiring  = "the token expires soon: paste a new token or use the device key"
+	ReasonClosedByHub    = "the hub closed the connection: another client may have connected with this device id, or the hub restarted"
+	ReasonConnectionLost = "the connection was lost: reconnecting"
+	ReasonRenewing       = "renewing the token"
+	ReasonClosed         = "closed by the user"
+	ReasonSubscribe      = "the hub refused a subscription: check that the identity is a device, not a module"
+)
+
+// Reasons lists every reason this package's errors and events carry, so a
+// user interface can check that it translates them all.
+func Reasons() []string {
+	return []string{
+		ReasonNoIdentity, ReasonNoSecret, ReasonNotPositive, ReasonKeepAliveRange,
+		ReasonBadServer, ReasonCAUnreadable, ReasonCANoCert,
+		ReasonNotAuthorized, ReasonUntrusted, ReasonTLSFailed, ReasonUnreachable,
+		ReasonUnavailable, ReasonRefused, ReasonTokenExpired, ReasonTokenExpiring,
+		ReasonClosedByHub, ReasonConnectionLost, ReasonRenewing, ReasonClosed,
+		ReasonSubscribe,
+	}
+}
+
+// ConfigError names a Config field that cannot be used.
+type ConfigError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string { return "hubclient: " + e.Field + " " + e.Reason }
+
+// ConnectError says why a connection attempt failed, with advice in Reason.
+// Addr is where the session dialed; Err is the underlying cause, which never
+// holds a secret.
+type ConnectError struct {
+	Reason string
+	Addr   string
+	Err    error
+}
+
+func (e *ConnectError) Error() string {
+	s := e.Reason + " [" + e.Addr + "]"
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// StatusError is a hub answer outside 2xx to a twin request or a method
+// answer the hub refused.
+type StatusError struct {
+	Op     string // "twin get" or "twin patch"
+	Status int
+}
+
+func (e *StatusError) Error() string {
+	return "hubclient: " + e.Op + " answered with status " + strconv.Itoa(e.Status) + ": " + statusAdvice(e.Status)
+}
+
+func statusAdvice(status int) string {
+	switch {
+	case status == 429:
+		return "too many requests, try again later"
+	case status >= 500:
+		return "the hub had an internal error, try again later"
+	case status == 400:
+		return "the hub rejected the request body, check the JSON"
+	}
+	return "the hub refused the request"
+}
+
+// ErrClosed is returned by calls on a session that was closed.
+var ErrClosed = errors.New("hubclient: the session is closed")
+
+// classifyConnectError maps what paho and the network said to advice.
+func classifyConnectError(addr string, err error) *ConnectError {
+	ce := &ConnectError{Addr: addr, Err: err}
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	var tlsRecord tls.RecordHeaderError
+	var verifyErr *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, packets.ErrorRefusedNotAuthorised), errors.Is(err, packets.ErrorRefusedBadUsernameOrPassword):
+		ce.Reason = ReasonNotAuthorized
+	case errors.Is(err, packets.ErrorRefusedServerUnavailable):
+		ce.Reason = ReasonUnavailable
+	case errors.Is(err, packets.ErrorRefusedIDRejected), errors.Is(err, packets.ErrorRefusedBadProtocolVersion):
+		ce.Reason = ReasonRefused
+	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &certInvalid), errors.As(err, &verifyErr):
+		ce.Reason = ReasonUntrusted
+	case errors.As(err, &tlsRecord):
+		ce.Reason = ReasonTLSFailed
+	default:
+		// dial errors, refused ports, proxies and failed WebSocket upgrades
+		ce.Reason = ReasonUnreachable
+	}
+	return ce
+}
+
+// lostReason explains a dropped connection. A clean close by the server
+// (EOF or reset) is how the hub drops a connection that another client
+// with the same id replaced, or whose token ran out.
+func lostReason(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
+		return ReasonClosedByHub
+	}
+	return ReasonConnectionLost
+}

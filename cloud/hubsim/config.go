@@ -1,0 +1,81 @@
+package hubsim
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config describes one local hub. The zero value of every field has a
+// usable default.
+type Config struct {
+	HostName      string         // host name in SAS resources and usernames; default "localhost"
+	MQTTAddr      string         // TLS MQTT listener; default "127.0.0.1:8883", ":0" picks a port
+	WSAddr        string         // TLS WebSocket listener serving /$iothub/websocket; "" = off
+	HTTPAddr      string         // HTTPS REST listener; "" = off
+	DPSIDScope    string         // DPS ID scope; default "0ne00000001"
+	Devices       []DeviceRecord // devices registered at start (added to RegistryFile's)
+	RegistryFile  string         // JSON registry loaded at start and saved on every change; "" = memory only
+	TelemetryKeep int            // telemetry messages kept per device; default 1000
+	// ClockSkew is how long past its expiry a token is still accepted;
+	// 0 means the default of 5 minutes, a negative value means none.
+	ClockSkew time.Duration
+	Now       func() time.Time // clock; default time.Now
+	Logger    *slog.Logger     // default discards; never given keys or tokens
+}
+
+// DeviceRecord is one device identity in the registry.
+type DeviceRecord struct {
+	DeviceID     string `json:"deviceId"`
+	PrimaryKey   string `json:"primaryKey"`
+	SecondaryKey string `json:"secondaryKey"`
+	Status       string `json:"status"` // StatusEnabled or StatusDisabled
+}
+
+// Device status values, as IoT Hub spells them.
+const (
+	StatusEnabled  = "enabled"
+	StatusDisabled = "disabled"
+)
+
+const (
+	defaultHostName      = "localhost"
+	defaultMQTTAddr      = "127.0.0.1:8883"
+	defaultIDScope       = "0ne00000001"
+	defaultTelemetryKeep = 1000
+	defaultClockSkew     = 5 * time.Minute
+	// maxKeepalive is IoT Hub's ceiling for the MQTT keepalive, in seconds.
+	maxKeepalive = 1177
+	// maxSubscriptions is how many topic filters IoT Hub lets one device hold.
+	maxSubscriptions = 5
+	// maxC2DQueue is IoT Hub's limit of messages waiting for one device.
+	maxC2DQueue = 50
+)
+
+// withDefaults returns cfg with empty fields filled in.
+func (cfg Config) withDefaults() Config {
+	if cfg.HostName == "" {
+		cfg.HostName = defaultHostName
+	}
+	if cfg.MQTTAddr == "" {
+		cfg.MQTTAddr = defaultMQTTAddr
+	}
+	if cfg.DPSIDScope == "" {
+		cfg.DPSIDScope = defaultIDScope
+	}
+	if cfg.TelemetryKeep <= 0 {
+		cfg.TelemetryKeep = defaultTelemetryKeep
+	}
+	switch {
+	case cfg.ClockSkew == 0:
+		cfg.ClockSkew = defaultClockSkew
+	case cfg.ClockSkew < 0:
+		cfg.ClockSkew = 0
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}

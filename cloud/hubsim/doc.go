@@ -1,0 +1,25 @@
+// Package hubsim is a local stand-in for Azure IoT Hub and the Device
+// Provisioning Service (DPS). It serves MQTT 3.1.1 over TLS (and over
+// secure WebSockets) with a certificate authority it generates, checks SAS
+// tokens against its own device registry, enforces IoT Hub's per-device
+// topic rules, and offers cloud-to-device messages, device twins, direct
+// methods, DPS registration and the registry REST endpoints.
+//
+// It exists so that the device session can be tested, and the desktop app
+// demonstrated, without an Azure subscription. Wherever IoT Hub's behaviour
+// is documented it behaves the same, so a client that works here works
+// against the real hub.
+//
+// Choices where IoT Hub's behaviour is not spelled out:
+//   - a publish to a topic the device may not use, a subscription to such a
+//     topic, a sixth subscription, or a QoS 2 publish closes the connection;
+//   - a keepalive above 1177 s is accepted and capped at 1177 s;
+//   - module identities are not modelled: a module client id is refused;
+//   - C2D messages wait in a per-device queue (up to 50, like IoT Hub) until
+//     the device is connected with a devicebound subscription (its own or
+//     one its CleanSession=false session kept); a message delivered but not
+//     acknowledged returns to the queue when a clean session ends, and a
+//     resumed session gets it again from the broker.
+//
+// The package never imports Fyne or the device package.
+package hubsim

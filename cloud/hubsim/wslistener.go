@@ -1,0 +1,131 @@
+package hubsim
+
+import (
+	"crypto/tls"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/mochi-mqtt/server/v2/listeners"
+)
+
+// wsPath is where IoT Hub serves MQTT over WebSockets.
+const wsPath = "/$iothub/websocket"
+
+// wsListener serves MQTT over secure WebSockets on /$iothub/websocket with
+// the "mqtt" subprotocol, as IoT Hub does for networks that block 8883.
+// It owns its socket so that ":0" reports the port it got.
+type wsListener struct {
+	ln        net.Listener
+	srv       *http.Server
+	upgrader  websocket.Upgrader
+	establish listeners.EstablishFn
+	ready     chan struct{}
+	closeOnce sync.Once
+}
+
+func newWSListener(addr string, cfg *tls.Config) (*wsListener, error) {
+	ln, err := tls.Listen("tcp", addr, cfg)
+	if err != nil {
+		return nil, err
+	}
+	l := &wsListener{
+		ln:    ln,
+		ready: make(chan struct{}),
+		upgrader: websocket.Upgrader{
+			Subprotocols: []string{"mqtt"},
+			CheckOrigin:  func(*http.Request) bool { return true },
+		},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc(wsPath, l.serveWS)
+	l.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: quietLog()}
+	return l, nil
+}
+
+func (l *wsListener) ID() string              { return "wss" }
+func (l *wsListener) Address() string         { return l.ln.Addr().String() }
+func (l *wsListener) Protocol() string        { return "wss" }
+func (l *wsListener) Init(*slog.Logger) error { return nil }
+func (l *wsListener) Serve(e listeners.EstablishFn) {
+	l.establish = e
+	close(l.ready)
+	_ = l.srv.Serve(l.ln)
+}
+
+func (l *wsListener) Close(closeClients listeners.CloseFn) {
+	l.closeOnce.Do(func() { _ = l.srv.Close() })
+	closeClients(l.ID())
+}
+
+func (l *wsListener) serveWS(w http.ResponseWriter, r *http.Request) {
+	<-l.ready
+	ws, err := l.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered with the HTTP error
+	}
+	defer ws.Close()
+	_ = l.establish(l.ID(), &wsConn{Conn: ws.NetConn(), ws: ws})
+}
+
+// wsConn presents a WebSocket as the byte stream MQTT expects: reads
+// concatenate binary messages, each write is one binary message.
+type wsConn struct {
+	net.Conn
+	ws      *websocket.Conn
+	reader  io.Reader
+	writeMu sync.Mutex
+}
+
+var errTextFrame = errors.New("MQTT over WebSockets needs binary frames")
+
+func (c *wsConn) Read(p []byte) (int, error) {
+	for {
+		if c.reader == nil {
+			kind, r, err := c.ws.NextReader()
+			if err != nil {
+				return 0, err
+			}
+			if kind != websocket.BinaryMessage {
+				return 0, errTextFrame
+			}
+			c.reader = r
+		}
+		n, err := c.reader.Read(p)
+		if errors.Is(err, io.EOF) {
+			c.reader = nil
+			if n == 0 {
+				continue
+			}
+			err = nil
+		}
+		return n, err
+	}
+}
+
+func (c *wsConn) Write(p []byte) (int, error) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// SetDeadline sets only the read deadline: the broker uses it for the
+// keepalive, and a write deadline must not change under a running write.
+func (c *wsConn) SetDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+
+func (c *wsConn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+
+func (c *wsConn) SetWriteDeadline(t time.Time) error {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	return c.ws.SetWriteDeadline(t)
+}
+func (c *wsConn) Close() error { return c.ws.Close() }

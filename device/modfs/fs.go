@@ -1,0 +1,44 @@
+package modfs
+
+import (
+	"context"
+
+	"qpyhub/device/repl"
+)
+
+// Runner runs Python on the module; *repl.Session is one.
+type Runner interface {
+	Exec(ctx context.Context, code string) (repl.Result, error)
+}
+
+// Progress is told how many bytes of total are done.
+type Progress func(done, total int64)
+
+// Options tune transfers; the zero value suits QuecPython modules.
+type Options struct {
+	// ChunkBytes is how much file data one command carries (default
+	// 3072: small enough for a module's heap).
+	ChunkBytes int
+}
+
+// FS is the file system of one module.
+type FS struct {
+	r     Runner
+	chunk int
+}
+
+// New answers the file system reached through r.
+func New(r Runner, opts Options) *FS {
+	if opts.ChunkBytes <= 0 {
+		opts.ChunkBytes = 3072
+	}
+	return &FS{r: r, chunk: opts.ChunkBytes}
+}
+
+// prelude imports what every snippet uses, with the names old firmware
+// knows.
+const prelude = "import uos, ubinascii\n"
+
+func (fs *FS) exec(ctx context.Context, code string) (repl.Result, error) {
+	return fs.r.Exec(ctx, prelude+code)
+}

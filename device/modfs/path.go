@@ -1,0 +1,55 @@
+package modfs
+
+import (
+	"encoding/hex"
+	"strings"
+)
+
+// checkPath accepts absolute module paths without "..", quotes being
+// harmless since paths travel hex-encoded.
+func checkPath(op, p string) (string, error) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "", &PathError{Op: op, Path: p, Cause: ErrBadPath}
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." || part == "." {
+			return "", &PathError{Op: op, Path: p, Cause: ErrBadPath}
+		}
+	}
+	if len(p) > 1 {
+		p = strings.TrimRight(p, "/")
+	}
+	return p, nil
+}
+
+// checkWritable also requires the path to be inside /usr or /bak.
+func checkWritable(op, p string) (string, error) {
+	p, err := checkPath(op, p)
+	if err != nil {
+		return "", err
+	}
+	for _, root := range []string{"/usr/", "/bak/"} {
+		if strings.HasPrefix(p, root) {
+			return p, nil
+		}
+	}
+	return "", &PathError{Op: op, Path: p, Cause: ErrOutside}
+}
+
+// CheckPath validates a module path before any port is opened: absolute,
+// without "..", and for writes inside /usr or /bak. It answers a
+// *PathError (ErrBadPath, ErrOutside).
+func CheckPath(op, p string, write bool) error {
+	var err error
+	if write {
+		_, err = checkWritable(op, p)
+	} else {
+		_, err = checkPath(op, p)
+	}
+	return err
+}
+
+// pyPath is a Python expression for p that survives any character.
+func pyPath(p string) string {
+	return "ubinascii.unhexlify('" + hex.EncodeToString([]byte(p)) + "').decode()"
+}

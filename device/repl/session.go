@@ -1,0 +1,189 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.bug.st/serial"
+)
+
+// Options tune a session; the zero value suits QuecPython modules.
+type Options struct {
+	ExecTimeout     time.Duration // longest Exec when ctx has no deadline; default 30 s
+	AnswerTimeout   time.Duration // longest wait for a protocol answer; default 3 s
+	ChunkSize       int           // raw REPL chunk without raw-paste; default 256
+	ChunkPause      time.Duration // pause after each chunk; default 10 ms
+	DisableRawPaste bool          // never try raw-paste
+}
+
+func (o Options) withDefaults() Options {
+	if o.ExecTimeout <= 0 {
+		o.ExecTimeout = 30 * time.Second
+	}
+	if o.AnswerTimeout <= 0 {
+		o.AnswerTimeout = 3 * time.Second
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = 256
+	}
+	if o.ChunkPause <= 0 {
+		o.ChunkPause = 10 * time.Millisecond
+	}
+	return o
+}
+
+// Control characters of the REPL.
+const (
+	ctrlA = 0x01 // raw REPL
+	ctrlB = 0x02 // friendly REPL
+	ctrlC = 0x03 // interrupt
+	ctrlD = 0x04 // end of code; soft reset
+	ctrlE = 0x05 // raw-paste request (with "A\x01")
+)
+
+type mode int
+
+const (
+	modeUnknown mode = iota
+	modeRaw          // at the raw REPL prompt, ready for code
+)
+
+// rawPaste is what is known about the firmware's raw-paste support.
+type rawPaste int
+
+const (
+	pasteUntried rawPaste = iota
+	pasteYes
+	pasteNo
+)
+
+// Session is an open REPL port. Its methods may be called from several
+// goroutines; they run one at a time.
+type Session struct {
+	path string
+	port serial.Port
+	opts Options
+	in   *inbox
+
+	op      sync.Mutex // held by each operation and by an open terminal
+	mode    mode
+	paste   rawPaste
+	closing atomic.Bool
+	term    atomic.Pointer[Terminal] // the open terminal, if any
+
+	readerDone chan struct{}
+}
+
+// Open opens the REPL port at path (115200 8N1; the rate does not matter
+// on USB). It does not touch the module: Sync or Exec do.
+func Open(ctx context.Context, path string, opts Options) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	port, err := serial.Open(path, &serial.Mode{BaudRate: 115200, DataBits: 8})
+	if err != nil {
+		return nil, &OpenError{Path: path, Err: err}
+	}
+	s := &Session{
+		path:       path,
+		port:       port,
+		opts:       opts.withDefaults(),
+		in:         newInbox(),
+		readerDone: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.readerDone)
+		s.in.run(port, s.classify)
+	}()
+	return s, nil
+}
+
+// OpenError means the port could not be opened.
+type OpenError struct {
+	Path string
+	Err  error
+}
+
+// PhraseOpen is OpenError's constant English sentence.
+const PhraseOpen = "the module's port cannot be opened: check the port name and that no other program (QPYcom) has it open"
+
+func (e *OpenError) Error() string {
+	return fmt.Sprintf("%s (%s: %v)", PhraseOpen, e.Path, e.Err)
+}
+
+// Phrase is the constant English sentence, for translation.
+func (e *OpenError) Phrase() string { return PhraseOpen }
+
+func (e *OpenError) Unwrap() error { return e.Err }
+
+func (s *Session) isClosing() bool { return s.closing.Load() }
+
+// classify turns a port error into ErrClosed after Close, else a
+// *PortError.
+func (s *Session) classify(err error) error {
+	var pe *serial.PortError
+	if errors.As(err, &pe) && pe.Code() == serial.PortClosed && s.isClosing() {
+		return ErrClosed
+	}
+	return &PortError{Path: s.path, Err: err}
+}
+
+// Path is the port this session uses.
+func (s *Session) Path() string { return s.path }
+
+// write sends b, turning a failure into the session's port error.
+func (s *Session) write(b []byte) error {
+	if err := s.in.failure(); err != nil {
+		return err
+	}
+	if _, err := s.port.Write(b); err != nil {
+		perr := s.classify(err)
+		s.in.fail(perr)
+		return perr
+	}
+	return nil
+}
+
+// begin takes the session for one operation.
+func (s *Session) begin() error {
+	if !s.op.TryLock() {
+		return ErrBusy
+	}
+	if err := s.in.failure(); err != nil {
+		s.op.Unlock()
+		return err
+	}
+	return nil
+}
+
+func (s *Session) end() { s.op.Unlock() }
+
+// Close leaves the module in the friendly REPL, so QPYcom or a person can
+// use it next, and closes the port.
+func (s *Session) Close() error {
+	if t := s.term.Load(); t != nil {
+		t.Release()
+	}
+	s.op.Lock()
+	defer s.op.Unlock()
+	if s.closing.Load() {
+		return nil
+	}
+	if s.in.failure() == nil {
+		if s.mode == modeRaw {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			if s.write([]byte{ctrlB}) == nil {
+				s.in.until(ctx, time.Now().Add(time.Second), []byte(">>> "), "friendly prompt")
+			}
+			cancel()
+		}
+	}
+	s.closing.Store(true)
+	err := s.port.Close()
+	<-s.readerDone
+	return err
+}

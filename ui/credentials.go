@@ -1,0 +1,311 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"qpyhub/cloud"
+)
+
+// Credential source modes, in the order the mode switch shows them.
+const (
+	modeDeviceKey = iota
+	modeConnectionString
+	modeGroupKey
+)
+
+// snippetKeepalive is the keepalive written into the QuecPython snippet; IoT
+// Hub allows up to 1177 s and the SDKs use a few minutes.
+const snippetKeepalive = 240
+
+// CredentialsScreen turns a device key, a device connection string or a DPS
+// enrollment-group key into the MQTT credentials a module needs, and decodes
+// tokens someone pasted.
+type CredentialsScreen struct {
+	Mode *widget.RadioGroup
+
+	Host, Device, Module, Key *InputField // one device, one secret: key
+	ConnString                *InputField // one device, one secret: connection string
+	IDScope, RegID, GroupKey  *InputField // one type, one secret
+	Expiry                    *ExpiryPicker
+	WebSocket                 *widget.Check
+
+	OutHost, OutPort, OutClientID, OutUsername, OutPassword *OutputField
+	OutExpires, OutDerivedKey                               *OutputField
+	Snippet                                                 *widget.Entry
+	SnippetCopy                                             *widget.Button
+
+	Decode *DecodePanel
+
+	modeBoxes []*fyne.Container
+	current   cloud.MQTTCredentials
+	content   fyne.CanvasObject
+	now       func() time.Time
+}
+
+// NewCredentialsScreen builds the screen; w is the window dialogs belong to.
+func NewCredentialsScreen(w fyne.Window) *CredentialsScreen {
+	return newCredentialsScreen(time.Now)
+}
+
+func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
+	s := &CredentialsScreen{now: now}
+	changed := func(string) { s.Recompute() }
+	entry := func(placeholder string, secret bool) *widget.Entry {
+		e := widget.NewEntry()
+		if secret {
+			e = widget.NewPasswordEntry()
+		}
+		e.SetPlaceHolder(placeholder)
+		e.OnChanged = changed
+		return e
+	}
+	s.Host = NewInputField(lang.L("IoT Hub host name"), entry("myhub.azure-devices.net", false))
+	s.Device = NewInputField(lang.L("Device ID"), entry("ec600n-864000000000001", false))
+	s.Module = NewInputField(lang.L("Module ID (optional)"), entry("", false))
+	s.Key = NewInputField(lang.L("Device key (primary or secondary)"), entry(lang.L("base64, from the device's page in the Azure portal"), true))
+	s.ConnString = NewInputField(lang.L("Device connection string"), entry("HostName=…;DeviceId=…;SharedAccessKey=…", true))
+	s.IDScope = NewInputField(lang.L("DPS ID scope"), entry("0ne00000000", false))
+	s.RegID = NewInputField(lang.L("Registration ID"), entry(lang.L("for example the IMEI"), false))
+	s.GroupKey = NewInputField(lang.L("Enrollment group key"), entry(lang.L("base64, from the DPS enrollment group"), true))
+	s.Expiry = NewExpiryPicker(now, s.Recompute)
+	s.WebSocket = widget.NewCheck(lang.L("MQTT over WebSockets (port 443, for networks that block 8883)"), func(bool) { s.Recompute() })
+
+	s.modeBoxes = []*fyne.Container{
+		container.NewVBox(s.Host.Content(), s.Device.Content(), s.Module.Content(), s.Key.Content()),
+		container.NewVBox(s.ConnString.Content()),
+		container.NewVBox(s.IDScope.Content(), s.RegID.Content(), s.GroupKey.Content()),
+	}
+	s.Mode = widget.NewRadioGroup([]string{
+		lang.L("Device key"), lang.L("Connection string"), lang.L("Group key (DPS)"),
+	}, func(string) { s.showMode() })
+	s.Mode.Horizontal = true
+	s.Mode.Required = true
+
+	s.buildOutputs()
+	s.Decode = NewDecodePanel(now)
+
+	inputs := container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("One device, one secret, or one type, one secret"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.Mode,
+		s.modeBoxes[0], s.modeBoxes[1], s.modeBoxes[2],
+		s.Expiry.Content(), s.WebSocket,
+	)
+	outputs := container.NewVBox(
+		s.OutHost.Content(), s.OutPort.Content(), s.OutClientID.Content(), s.OutUsername.Content(),
+		s.OutPassword.Content(), s.OutExpires.Content(), s.OutDerivedKey.Content(),
+		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("QuecPython snippet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.SnippetCopy),
+		s.Snippet,
+	)
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(inputs)), container.NewVScroll(container.NewPadded(outputs)))
+	split.SetOffset(0.45)
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("Make credentials"), split),
+		container.NewTabItem(lang.L("Decode a token"), s.Decode.Content()),
+	)
+	s.content = tabs
+	s.Mode.SetSelected(lang.L("Device key"))
+	return s
+}
+
+// Content is the screen's widget tree.
+func (s *CredentialsScreen) Content() fyne.CanvasObject { return s.content }
+
+func (s *CredentialsScreen) buildOutputs() {
+	s.OutHost = NewOutputField(lang.L("Host"), false)
+	s.OutPort = NewOutputField(lang.L("Port"), false)
+	s.OutClientID = NewOutputField(lang.L("Client ID"), false)
+	s.OutUsername = NewOutputField(lang.L("Username"), false)
+	s.OutPassword = NewOutputField(lang.L("Password (SAS token)"), true)
+	s.OutExpires = NewOutputField(lang.L("Expires"), false)
+	s.OutDerivedKey = NewOutputField(lang.L("Derived device key"), true)
+	s.OutDerivedKey.Content().Hide()
+	s.Snippet = widget.NewMultiLineEntry()
+	s.Snippet.SetMinRowsVisible(9)
+	s.Snippet.TextStyle = fyne.TextStyle{Monospace: true}
+	s.Snippet.Wrapping = fyne.TextWrapBreak
+	s.Snippet.Disable() // read-only; the copy button takes the real text
+	s.SnippetCopy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
+		if s.current.Password != "" {
+			fyne.CurrentApp().Clipboard().SetContent(cloud.QuecPythonSnippet(s.current, snippetKeepalive))
+		}
+	})
+	// The snippet holds the password: reveal it together with the password.
+	s.OutPassword.Reveal.OnTapped = func() {
+		s.OutPassword.toggleReveal()
+		s.renderSnippet()
+	}
+}
+
+func (s *CredentialsScreen) mode() int {
+	for i, o := range s.Mode.Options {
+		if o == s.Mode.Selected {
+			return i
+		}
+	}
+	return modeDeviceKey
+}
+
+func (s *CredentialsScreen) showMode() {
+	for i, b := range s.modeBoxes {
+		if i == s.mode() {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	if s.mode() == modeGroupKey {
+		s.OutDerivedKey.Content().Show()
+	} else {
+		s.OutDerivedKey.Content().Hide()
+	}
+	s.Recompute()
+}
+
+// Recompute validates the inputs of the current mode, puts each error next
+// to its field, and fills the outputs when everything is valid.
+func (s *CredentialsScreen) Recompute() {
+	creds, err := s.compute()
+	if err != nil {
+		s.current = cloud.MQTTCredentials{}
+	} else {
+		s.current = creds
+	}
+	s.fillOutputs()
+}
+
+func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
+	for _, f := range []*InputField{s.Host, s.Device, s.Module, s.Key, s.ConnString, s.IDScope, s.RegID, s.GroupKey} {
+		f.SetError(nil)
+	}
+	expiry, expiryErr := s.Expiry.Expiry()
+	ws := s.WebSocket.Checked
+	var creds cloud.MQTTCredentials
+	var err error
+	switch s.mode() {
+	case modeDeviceKey:
+		if blank(s.Host, s.Device, s.Key) {
+			return creds, errIncomplete
+		}
+		id := cloud.DeviceIdentity{
+			Host:     strings.TrimSpace(s.Host.Entry.Text),
+			DeviceID: strings.TrimSpace(s.Device.Entry.Text),
+			ModuleID: strings.TrimSpace(s.Module.Entry.Text),
+			Key:      strings.TrimSpace(s.Key.Entry.Text),
+		}
+		if expiryErr != nil {
+			return creds, expiryErr
+		}
+		creds, err = cloud.DeviceMQTTCredentialsAt(s.now(), id, expiry, ws)
+		s.placeError(err, map[string]*InputField{"HostName": s.Host, "host": s.Host, "DeviceId": s.Device, "device id": s.Device, "ModuleId": s.Module, "module id": s.Module}, s.Key)
+	case modeConnectionString:
+		if blank(s.ConnString) {
+			return creds, errIncomplete
+		}
+		cs, perr := cloud.ParseConnectionString(s.ConnString.Entry.Text)
+		if perr != nil {
+			s.ConnString.Error.SetText(describeError(perr, false))
+			s.ConnString.Error.Show()
+			return creds, perr
+		}
+		id, ierr := cloud.IdentityFromConnectionString(cs)
+		if ierr != nil {
+			s.ConnString.Error.SetText(describeError(ierr, false))
+			s.ConnString.Error.Show()
+			return creds, ierr
+		}
+		if expiryErr != nil && id.Key != "" {
+			return creds, expiryErr
+		}
+		creds, err = cloud.DeviceMQTTCredentialsAt(s.now(), id, expiry, ws)
+		if err != nil {
+			s.ConnString.Error.SetText(describeError(err, false))
+			s.ConnString.Error.Show()
+		}
+	case modeGroupKey:
+		if blank(s.IDScope, s.RegID, s.GroupKey) {
+			return creds, errIncomplete
+		}
+		if expiryErr != nil {
+			return creds, expiryErr
+		}
+		creds, err = cloud.DPSGroupCredentialsAt(s.now(), strings.TrimSpace(s.IDScope.Entry.Text), strings.TrimSpace(s.RegID.Entry.Text), strings.TrimSpace(s.GroupKey.Entry.Text), expiry, ws)
+		s.placeError(err, map[string]*InputField{"ID scope": s.IDScope, "id scope": s.IDScope, "registration id": s.RegID, "RegistrationId": s.RegID}, s.GroupKey)
+	}
+	return creds, err
+}
+
+// errIncomplete means a required field is still empty: nothing to show yet,
+// and nothing to complain about while the user is typing.
+var errIncomplete = errors.New("incomplete")
+
+func blank(fields ...*InputField) bool {
+	for _, f := range fields {
+		if strings.TrimSpace(f.Entry.Text) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// placeError shows err under the field it names; errors naming no known
+// field land under fallback (the key, the usual culprit).
+func (s *CredentialsScreen) placeError(err error, byField map[string]*InputField, fallback *InputField) {
+	if err == nil {
+		return
+	}
+	var fe *cloud.FieldError
+	if errors.As(err, &fe) {
+		if f, ok := byField[fe.Field]; ok {
+			f.SetError(err)
+			return
+		}
+	}
+	fallback.SetError(err)
+}
+
+func (s *CredentialsScreen) fillOutputs() {
+	c := s.current
+	if c.Password == "" {
+		for _, f := range []*OutputField{s.OutHost, s.OutPort, s.OutClientID, s.OutUsername, s.OutPassword, s.OutExpires, s.OutDerivedKey} {
+			f.SetValue("")
+		}
+		s.renderSnippet()
+		return
+	}
+	s.OutHost.SetValue(c.Host)
+	s.OutPort.SetValue(itoa(c.Port))
+	s.OutClientID.SetValue(c.ClientID)
+	s.OutUsername.SetValue(c.Username)
+	s.OutPassword.SetValue(c.Password)
+	s.OutExpires.SetValue(describeExpiry(c.ExpiresAt, s.now()))
+	s.OutDerivedKey.SetValue(c.DerivedKey)
+	s.renderSnippet()
+}
+
+// renderSnippet shows the QuecPython code, with the password masked unless
+// the user revealed it.
+func (s *CredentialsScreen) renderSnippet() {
+	c := s.current
+	if c.Password == "" {
+		s.Snippet.SetText("")
+		s.SnippetCopy.Disable()
+		return
+	}
+	if !s.OutPassword.Revealed() {
+		c.Password = maskedText
+	}
+	s.Snippet.SetText(cloud.QuecPythonSnippet(c, snippetKeepalive))
+	s.SnippetCopy.Enable()
+}
+
+// Credentials returns the credentials currently shown (zero when the inputs
+// are incomplete or wrong); the console screen connects with them.
+func (s *CredentialsScreen) Credentials() cloud.MQTTCredentials { return s.current }

@@ -1,0 +1,69 @@
+// Package ui holds qpyhub's Fyne screens and widgets: presentation state
+// only. It reaches modules and the cloud through the small interfaces in
+// services.go, so tests can hand it fakes. It never imports
+// fyne.io/fyne/v2/app, and every widget update from a goroutine goes
+// through fyne.Do.
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"qpyhub/assets"
+)
+
+// AppIcon is the application icon as a Fyne resource.
+var AppIcon fyne.Resource = fyne.NewStaticResource("qpyhub.png", assets.IconPNG)
+
+// MainWindow is the window's content: the navigation, the screens and the
+// status bar.
+type MainWindow struct {
+	Tabs        *container.AppTabs
+	Status      *StatusBar
+	Credentials *CredentialsScreen
+	Console     *ConsoleScreen
+	ModulePort  *ModulePort
+	Ports       *PortsScreen
+	Module      *ModuleScreen
+	Terminal    *TerminalScreen
+}
+
+// NewMainWindow fills w with qpyhub's screens.
+func NewMainWindow(w fyne.Window, s Services) *MainWindow {
+	m := &MainWindow{Status: NewStatusBar()}
+	m.Credentials = NewCredentialsScreen(w)
+	m.Console = NewConsoleScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials, m.Status)
+	m.ModulePort = NewModulePort()
+	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status)
+	m.Module = NewModuleScreen(w, s.Checker, s.Files, m.ModulePort, m.Status)
+	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status)
+
+	m.Tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon(lang.L("Ports"), theme.ComputerIcon(), m.Ports.Content()),
+		container.NewTabItemWithIcon(lang.L("Module"), theme.InfoIcon(), m.Module.Content()),
+		container.NewTabItemWithIcon(lang.L("Credentials"), theme.AccountIcon(), m.Credentials.Content()),
+		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
+		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(),
+			NewPlannedScreen(lang.L("Setup"), lang.L("The guided path from a plugged-in module to a module online in IoT Hub: check, identity, credentials, write the program, verify. For one module or a tray of them."))),
+		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
+	)
+	m.Tabs.SetTabLocation(container.TabLocationLeading)
+	m.Tabs.SelectIndex(2) // the first screen that works without a module attached
+
+	w.SetContent(container.NewBorder(nil, m.Status.Content(), nil, nil, m.Tabs))
+	m.Ports.Start()
+	return m
+}
+
+// NewPlannedScreen is the honest stand-in for a screen that is not built yet:
+// it says what the screen will do.
+func NewPlannedScreen(title, what string) fyne.CanvasObject {
+	body := widget.NewLabel(what)
+	body.Wrapping = fyne.TextWrapWord
+	note := widget.NewLabel(lang.L("This screen is not built yet."))
+	note.Importance = widget.LowImportance
+	return container.NewVBox(widget.NewCard(title, "", body), note)
+}
