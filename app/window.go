@@ -18,6 +18,7 @@ const appID = "io.github.qpyhub"
 func runWindow() int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(ui.AppIcon)
+	a.Settings().SetTheme(ui.NewTheme())
 	w := a.NewWindow("qpyhub")
 	services, stopHub := windowServices()
 	m := ui.NewMainWindow(w, services)

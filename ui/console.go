@@ -36,7 +36,6 @@ type consoleDeps struct {
 	hub         LocalHub // nil when the local hub did not start
 	hubErr      error    // why it did not
 	credentials func() cloud.MQTTCredentials
-	status      *StatusBar
 	post        func(func())
 	ticker      func() (<-chan time.Time, func())
 	now         func() time.Time
@@ -44,9 +43,9 @@ type consoleDeps struct {
 
 // NewConsoleScreen builds the console. hub may be nil (hubErr says why);
 // credentials gives the Credentials screen's current result.
-func NewConsoleScreen(w fyne.Window, sessions DeviceSessionFactory, hub LocalHub, hubErr error, credentials func() cloud.MQTTCredentials, status *StatusBar) *ConsoleScreen {
+func NewConsoleScreen(w fyne.Window, sessions DeviceSessionFactory, hub LocalHub, hubErr error, credentials func() cloud.MQTTCredentials) *ConsoleScreen {
 	return newConsoleScreen(consoleDeps{
-		window: w, sessions: sessions, hub: hub, hubErr: hubErr, credentials: credentials, status: status,
+		window: w, sessions: sessions, hub: hub, hubErr: hubErr, credentials: credentials,
 		post: fyne.Do,
 		ticker: func() (<-chan time.Time, func()) {
 			t := time.NewTicker(flushInterval)

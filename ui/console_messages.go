@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -66,7 +67,11 @@ func newMessagePanel(s *ConsoleScreen) *MessagePanel {
 	m.Detail = newDetailPane()
 
 	keep := container.NewHBox(widget.NewLabel(lang.L("Keep last")), container.NewGridWrap(fyne.NewSize(90, m.Capacity.MinSize().Height), m.Capacity))
-	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(m.Kind, m.Pause, m.Clear, m.Export, keep), m.Filter)
+	// Two rows, so the filter keeps a usable width in a narrow window.
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, nil, m.Kind, m.Filter),
+		container.NewHBox(m.Pause, m.Clear, m.Export, layout.NewSpacer(), keep),
+	)
 	listSide := container.NewBorder(toolbar, m.Held, nil, nil, m.List)
 	split := container.NewVSplit(listSide, m.Detail.Content())
 	split.SetOffset(0.6)
@@ -260,9 +265,7 @@ func (m *MessagePanel) keepSelection() {
 	}
 	if m.Log.ViewIndex(m.selected.Seq) != m.selIndex {
 		m.selIndex = -1
-		m.List.OnSelected = nil
 		m.List.UnselectAll()
-		m.List.OnSelected = m.selectRow
 	}
 }
 

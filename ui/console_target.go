@@ -99,10 +99,11 @@ func newConsoleTarget(s *ConsoleScreen) *ConsoleTarget {
 	t.Status = widget.NewLabel(lang.L("Not connected."))
 	t.Status.Wrapping = fyne.TextWrapWord
 
+	// The buttons and the status stay in view; only the settings scroll.
 	buttons := container.NewHBox(t.Connect, t.Disconnect, t.Cancel, t.Busy)
-	card := widget.NewCard("", "", container.NewVBox(t.Mode, t.localBox, t.azureBox, buttons, t.Status))
-	t.content = container.NewVScroll(card)
-	t.content.(*container.Scroll).SetMinSize(fyne.NewSize(0, 260))
+	settings := container.NewVScroll(container.NewVBox(t.Mode, t.localBox, t.azureBox))
+	settings.SetMinSize(fyne.NewSize(0, 150))
+	t.content = container.NewBorder(nil, container.NewVBox(buttons, t.Status, widget.NewSeparator()), nil, nil, settings)
 	t.Source.SetSelected(t.Source.Options[sourceConnString])
 	t.Mode.SetSelected(t.Mode.Options[targetLocal])
 	t.reloadDevices()

@@ -35,7 +35,7 @@ type MainWindow struct {
 func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 	m := &MainWindow{Status: NewStatusBar()}
 	m.Credentials = NewCredentialsScreen(w)
-	m.Console = NewConsoleScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials, m.Status)
+	m.Console = NewConsoleScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials)
 	m.ModulePort = NewModulePort()
 	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status)
 	m.Module = NewModuleScreen(w, s.Checker, s.Files, m.ModulePort, m.Status)
@@ -51,11 +51,44 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 	)
 	m.Tabs.SetTabLocation(container.TabLocationLeading)
-	m.Tabs.SelectIndex(2) // the first screen that works without a module attached
+	m.rememberScreen()
 
 	w.SetContent(container.NewBorder(nil, m.Status.Content(), nil, nil, m.Tabs))
 	m.Ports.Start()
 	return m
+}
+
+// screenIDs name the tabs in preferences, in tab order; they never change
+// with the language.
+var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "terminal"}
+
+// prefScreen is the preference that remembers the last screen shown.
+const prefScreen = "screen"
+
+// rememberScreen opens the screen used last (Ports the first time: a
+// technician starts by plugging a module in) and remembers every change.
+func (m *MainWindow) rememberScreen() {
+	prefs := fyne.CurrentApp().Preferences()
+	start := prefs.StringWithFallback(prefScreen, screenIDs[0])
+	for i, id := range screenIDs {
+		if id == start {
+			m.Tabs.SelectIndex(i)
+		}
+	}
+	m.Tabs.OnSelected = func(*container.TabItem) {
+		if i := m.Tabs.SelectedIndex(); i >= 0 && i < len(screenIDs) {
+			prefs.SetString(prefScreen, screenIDs[i])
+		}
+	}
+}
+
+// SelectScreen shows the screen with the given id ("ports", "console", …).
+func (m *MainWindow) SelectScreen(id string) {
+	for i, s := range screenIDs {
+		if s == id {
+			m.Tabs.SelectIndex(i)
+		}
+	}
 }
 
 // NewPlannedScreen is the honest stand-in for a screen that is not built yet:
