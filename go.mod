@@ -42,3 +42,8 @@ require (
 	golang.org/x/text v0.29.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+// localeinit is a module of its own so that it initializes before Fyne.
+require early.qpyhub/localeinit v0.0.0
+
+replace early.qpyhub/localeinit => ./localeinit

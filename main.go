@@ -5,6 +5,9 @@ package main
 import (
 	"os"
 
+	// Must initialize before Fyne reads the locale: see its package doc.
+	_ "early.qpyhub/localeinit"
+
 	"qpyhub/app"
 )
 

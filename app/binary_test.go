@@ -58,10 +58,12 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
-// binaryEnv is a desktop-like environment for the binary: English, and a
-// throw-away home so no user settings are read or written.
+// binaryEnv is a server-like environment for the binary: the C.UTF-8
+// locale of containers and CI (which Fyne cannot parse: stderr must still
+// hold only qpyhub's own line), and a throw-away home so no user settings
+// are read or written.
 func binaryEnv(t *testing.T, extra ...string) []string {
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=en_US.UTF-8"}
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
 	return append(env, extra...)
 }
 
@@ -250,5 +252,32 @@ func TestBinaryMonitorJSON(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "SharedAccessKey") || strings.Contains(stderr.String(), "SharedAccessSignature") {
 		t.Fatal("a secret reached stderr")
+	}
+}
+
+func TestBinaryHelpForEveryCommand(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	stdout, _, code := runBinary(t, ctx, "--help")
+	if code != 0 {
+		t.Fatalf("qpyhub --help exit %d", code)
+	}
+	for _, c := range commands() {
+		if !strings.Contains(stdout, c.name) {
+			t.Errorf("qpyhub --help does not list %q", c.name)
+		}
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runBinary(t, ctx, c.name, "--help")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if !strings.Contains(out+errOut, "-") {
+				t.Fatalf("no flags described: %q", out+errOut)
+			}
+		})
+	}
+	_, errOut, code := runBinary(t, ctx, "no-such-command")
+	if code != 2 || !strings.Contains(errOut, "--help") {
+		t.Fatalf("unknown command: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -1,0 +1,3 @@
+module early.qpyhub/localeinit
+
+go 1.24
