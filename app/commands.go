@@ -23,5 +23,6 @@ func commands() []command {
 		{"monitor", "Connect as the device and print what the cloud sends", runMonitor},
 		{"send", "Send one telemetry message as the device", runSend},
 		{"fs", "List, copy and remove files on the module", runFS},
+		{"setup", "Set up modules: check, identity, credentials, write, verify", runSetup},
 	}
 }

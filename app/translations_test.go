@@ -13,9 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"qpyhub/app/setup"
 	"qpyhub/assets"
 	"qpyhub/cloud"
+	"qpyhub/cloud/dps"
 	"qpyhub/cloud/hubclient"
+	"qpyhub/cloud/registry"
 	"qpyhub/device/modfs"
 	"qpyhub/device/probe"
 	"qpyhub/device/repl"
@@ -139,6 +142,9 @@ func dynamicKeys() []string {
 	keys = append(keys, repl.Phrases()...)
 	keys = append(keys, modfs.Phrases()...)
 	keys = append(keys, hubclient.Reasons()...)
+	keys = append(keys, setup.Phrases()...)
+	keys = append(keys, registry.Reasons()...)
+	keys = append(keys, dps.Reasons()...)
 	for _, c := range commands() {
 		keys = append(keys, c.summary)
 	}

@@ -39,6 +39,7 @@ func runWindow() int {
 func windowServices() (ui.Services, func()) {
 	services := ui.Services{Sessions: sessionFactory{}}
 	modules := newModuleServices()
+	services.Setup = setupRunner{modules: modules}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()
 	if err != nil {
@@ -52,5 +53,6 @@ func windowServices() (ui.Services, func()) {
 	}
 	services.Sessions = sessionFactory{local: hub}
 	services.LocalHub = hub
+	services.Setup = setupRunner{modules: modules, local: hub}
 	return services, hub.Close
 }

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/assets"
 )
@@ -29,6 +28,7 @@ type MainWindow struct {
 	Ports       *PortsScreen
 	Module      *ModuleScreen
 	Terminal    *TerminalScreen
+	Setup       *SetupScreen
 }
 
 // NewMainWindow fills w with qpyhub's screens.
@@ -40,14 +40,14 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status)
 	m.Module = NewModuleScreen(w, s.Checker, s.Files, m.ModulePort, m.Status)
 	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status)
+	m.Setup = NewSetupScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, s.LocalHub, m.Status)
 
 	m.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Ports"), theme.ComputerIcon(), m.Ports.Content()),
 		container.NewTabItemWithIcon(lang.L("Module"), theme.InfoIcon(), m.Module.Content()),
 		container.NewTabItemWithIcon(lang.L("Credentials"), theme.AccountIcon(), m.Credentials.Content()),
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
-		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(),
-			NewPlannedScreen(lang.L("Setup"), lang.L("The guided path from a plugged-in module to a module online in IoT Hub: check, identity, credentials, write the program, verify. For one module or a tray of them."))),
+		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 	)
 	m.Tabs.SetTabLocation(container.TabLocationLeading)
@@ -78,6 +78,9 @@ func (m *MainWindow) rememberScreen() {
 	m.Tabs.OnSelected = func(*container.TabItem) {
 		if i := m.Tabs.SelectedIndex(); i >= 0 && i < len(screenIDs) {
 			prefs.SetString(prefScreen, screenIDs[i])
+			if screenIDs[i] == "setup" {
+				m.Setup.Shown()
+			}
 		}
 	}
 }
@@ -89,14 +92,4 @@ func (m *MainWindow) SelectScreen(id string) {
 			m.Tabs.SelectIndex(i)
 		}
 	}
-}
-
-// NewPlannedScreen is the honest stand-in for a screen that is not built yet:
-// it says what the screen will do.
-func NewPlannedScreen(title, what string) fyne.CanvasObject {
-	body := widget.NewLabel(what)
-	body.Wrapping = fyne.TextWrapWord
-	note := widget.NewLabel(lang.L("This screen is not built yet."))
-	note.Importance = widget.LowImportance
-	return container.NewVBox(widget.NewCard(title, "", body), note)
 }

@@ -15,4 +15,7 @@ type Services struct {
 	Checker  ModuleChecker
 	Files    ModuleFiles
 	Terminal ReplTerminal
+
+	// Setup takes modules through the guided setup.
+	Setup SetupRunner
 }

@@ -2,9 +2,14 @@
 // carried over from the previous boot, with /usr, /bak and /lib, the
 // QuecPython stand-ins on the import path and an interruptible utime.sleep.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { NetBridge } from "./net_bridge.mjs";
 
 const CTRL_C = 3;
 const SKIP_DIRS = new Set(["/dev", "/proc", "/tmp", "/home"]);
+
+// One network per peer process, shared by its boots (keyed by the input
+// ring, which lives as long as the process).
+const networks = new WeakMap();
 
 // The built-in time module sleeps by spinning and cannot see Ctrl-C, so
 // utime/time are replaced by this wrapper around the peer's JS sleep.
@@ -115,6 +120,10 @@ export class Interpreter {
     }
     it.writeFile("/lib/_peer_time.py", Buffer.from(TIME_SHADOW));
     it.writeFile("/lib/_peer_os.py", Buffer.from(OS_SHADOW));
+    if (!networks.has(input)) networks.set(input, new NetBridge());
+    const net = networks.get(input);
+    net.attach({ interrupted: () => it.watchForInterrupt(false), beforeBlock: () => out.flush() });
+    it.mp.registerJsModule("qpy_net", net.module());
     it.mp.registerJsModule("qpy_peer", {
       sleep_ms: (ms) => it.sleep(ms),
       source: () => it.pendingSource,

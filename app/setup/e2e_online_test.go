@@ -1,0 +1,62 @@
+//go:build linux
+
+package setup
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qpyhub/device/testpeer"
+)
+
+// A device connection string: the module goes online; the PC has no
+// service rights, so the result says honestly that only the module
+// confirmed it, while the hub does see the device connected.
+func TestSetupDeviceConnectionStringModuleOnly(t *testing.T) {
+	hub := startHub(t)
+	if _, err := hub.AddDevice("bench-1"); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := hub.DeviceConnectionString("bench-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := startPeer(t, testpeer.Options{Files: map[string][]byte{"main.py": []byte("print('factory program')\n")}})
+	record := filepath.Join(t.TempDir(), "tray.csv")
+	res, log := runOne(t, localPlan(hub, Plan{Mode: IdentityDevice, ConnectionString: cs, RecordFile: record}), peer.Path())
+	if res.Result != ResultOnlineModuleOnly || res.Confirmation != ConfirmNone || res.DeviceID != "bench-1" || res.AuthMode != AuthKey {
+		t.Fatalf("result %+v\n%s", res, log.text())
+	}
+	t.Log(log.text())
+	if !hub.Connected("bench-1") {
+		t.Fatal("the hub does not see the module connected")
+	}
+	if !res.BackedUp {
+		t.Fatal("the factory main.py was not backed up")
+	}
+	key := keyOf(t, hub, "bench-1")
+	assertNoSecret(t, "record", readFile(t, record), key)
+	assertNoSecret(t, "progress", log.text(), key)
+	if !strings.Contains(readFile(t, record), "bench-1") {
+		t.Fatalf("record lacks the device: %s", readFile(t, record))
+	}
+}
+
+// A hub policy string: the device is created from the template, the
+// module goes online, and the twin's reported qpyhub properties confirm it.
+func TestSetupHubPolicyOnlineConfirmedByTwin(t *testing.T) {
+	hub := startHub(t)
+	peer := startPeer(t, testpeer.Options{})
+	policy := hub.PolicyConnectionString("iothubowner")
+	res, log := runOne(t, localPlan(hub, Plan{Mode: IdentityRegistry, HubConnectionString: policy, TokenTTL: 2 * time.Hour}), peer.Path())
+	if res.Result != ResultOnline || res.Confirmation != ConfirmTwin || res.DeviceID != "ec600n-866327040000001" || res.AuthMode != AuthToken {
+		t.Fatalf("result %+v\n%s", res, log.text())
+	}
+	twin, err := hub.Twin(res.DeviceID)
+	if err != nil || !strings.Contains(string(twin), `"qpyhub"`) {
+		t.Fatalf("twin %s, %v", twin, err)
+	}
+	assertNoSecret(t, "progress", log.text(), keyOf(t, hub, res.DeviceID))
+}

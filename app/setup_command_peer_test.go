@@ -1,0 +1,181 @@
+//go:build linux
+
+// The test peer runs on a Linux pseudo-terminal.
+
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"qpyhub/cloud/hubsim"
+	"qpyhub/device/modfs"
+	"qpyhub/device/repl"
+	"qpyhub/device/testpeer"
+)
+
+// setupHub runs a local hub with REST and writes its CA to a file.
+func setupHub(t *testing.T) (*hubsim.Server, string) {
+	t.Helper()
+	hub, err := hubsim.New(hubsim.Config{MQTTAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hub.Close() })
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, hub.CAPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return hub, ca
+}
+
+// setupJSONLines reads --json output: one object per module.
+func setupJSONLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var objs []map[string]any
+	for sc := bufio.NewScanner(strings.NewReader(out)); sc.Scan(); {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("line is not one JSON object: %q", sc.Text())
+		}
+		objs = append(objs, m)
+	}
+	return objs
+}
+
+// moduleConfigToken reads the token the setup wrote to the module.
+func moduleConfigToken(t *testing.T, port string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s, err := repl.Open(ctx, port, repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var b bytes.Buffer
+	if _, err := modfs.New(s, modfs.Options{}).Get(ctx, "/usr/qpyhub_config.json", &b, nil); err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct{ Auth, Token string }
+	if err := json.Unmarshal(b.Bytes(), &cfg); err != nil || cfg.Auth != "token" || cfg.Token == "" {
+		t.Fatalf("config on the module: auth %q, %v", cfg.Auth, err)
+	}
+	return cfg.Token
+}
+
+func TestRunSetupJSONTwoModulesOneWithoutSIM(t *testing.T) {
+	hub, ca := setupHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	good, err := testpeer.Start(ctx, testpeer.Options{Scenario: map[string]any{"imei": "866327040000201"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer good.Close()
+	bad, err := testpeer.Start(ctx, testpeer.Options{Scenario: map[string]any{"imei": "866327040000202", "sim_status": 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bad.Close()
+	record := filepath.Join(t.TempDir(), "tray.csv")
+	t.Setenv(envHubConnectionString, hub.PolicyConnectionString("iothubowner"))
+	var out, errOut bytes.Buffer
+	code := runSetup(ctx, []string{"--port", good.Path(), "--port", bad.Path(), "--json", "--record", record,
+		"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}, &out, &errOut)
+	objs := setupJSONLines(t, out.String())
+	if code != 1 || len(objs) != 2 {
+		t.Fatalf("exit %d, %d objects; stdout %s stderr %s", code, len(objs), out.String(), errOut.String())
+	}
+	for _, k := range []string{"port", "imei", "deviceId", "hub", "result", "stage", "error"} {
+		if _, ok := objs[0][k]; !ok {
+			t.Fatalf("object lacks %q: %v", k, objs[0])
+		}
+	}
+	if objs[0]["result"] != "online" || objs[0]["deviceId"] != "ec600n-866327040000201" || objs[0]["hub"] != "localhost" {
+		t.Fatalf("first module %v", objs[0])
+	}
+	if objs[1]["result"] != "failed" || objs[1]["stage"] != "module" || objs[1]["imei"] != "866327040000202" {
+		t.Fatalf("second module %v", objs[1])
+	}
+	rec, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := hubKey(t, hub, "ec600n-866327040000201")
+	policy := hub.PolicyConnectionString("iothubowner")
+	policyKey := policy[strings.Index(policy, "SharedAccessKey=")+len("SharedAccessKey="):]
+	for _, text := range []string{string(rec), out.String(), errOut.String()} {
+		if strings.Contains(text, key) || strings.Contains(text, policyKey) {
+			t.Fatal("a key reached the record or the output")
+		}
+	}
+	if strings.Count(string(rec), "\n") != 3 || !strings.Contains(string(rec), "ec600n-866327040000201") {
+		t.Fatalf("record:\n%s", rec)
+	}
+}
+
+func hubKey(t *testing.T, hub *hubsim.Server, id string) string {
+	t.Helper()
+	rec, ok := hub.Device(id)
+	if !ok {
+		t.Fatalf("device %q not in the hub", id)
+	}
+	return rec.PrimaryKey
+}
+
+// The built binary, as a production line runs it: a token with a TTL,
+// the policy from the environment, the record as JSON lines. Neither the
+// key nor the token shows anywhere but on the module.
+func TestBinarySetupTokenRecordHasNoSecrets(t *testing.T) {
+	hub, ca := setupHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	record := filepath.Join(t.TempDir(), "tray.jsonl")
+	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "setup", "--port", peer.Path(), "--token-ttl", "1h",
+		"--record", record, "--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL(), "--device-id-template", "line-{imei}")
+	cmd.Env = binaryEnv(t, envHubConnectionString+"="+hub.PolicyConnectionString("iothubowner"))
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("qpyhub setup: %v\nstdout %s\nstderr %s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "1 of 1 modules online") {
+		t.Fatalf("summary missing:\n%s", out.String())
+	}
+	token := moduleConfigToken(t, peer.Path())
+	key := hubKey(t, hub, "line-866327040000001")
+	rec, err := os.ReadFile(record)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]string
+	if err := json.Unmarshal(bytes.TrimSpace(rec), &r); err != nil || r["result"] != "online" || r["auth"] != "token" {
+		t.Fatalf("record %s: %v", rec, err)
+	}
+	sig := token[strings.Index(token, "sig=")+4:]
+	sig = sig[:strings.IndexAny(sig+"&", "&")]
+	for name, text := range map[string]string{"record": string(rec), "stdout": out.String(), "stderr": errOut.String()} {
+		for _, secret := range []string{key, token, sig} {
+			if strings.Contains(text, secret) {
+				t.Fatalf("%s holds a secret", name)
+			}
+		}
+	}
+}

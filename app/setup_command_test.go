@@ -1,0 +1,96 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"qpyhub/app/setup"
+	"qpyhub/device/ports"
+)
+
+func TestSetupBadArguments(t *testing.T) {
+	const device = "HostName=h.azure-devices.net;DeviceId=d1;SharedAccessKey=c2VjcmV0LWtleS1vZi1kZXYx"
+	const policy = "HostName=h.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=cG9saWN5LWtleS1vZi1odWIx"
+	tests := []struct {
+		name string
+		args []string
+		flag string
+	}{
+		{"no port", []string{"--connection-string", device}, "--port"},
+		{"no identity", []string{"--port", "/dev/x"}, "--connection-string"},
+		{"two identities", []string{"--port", "/dev/x", "--connection-string", device, "--dps"}, "--connection-string"},
+		{"one device two ports", []string{"--port", "/dev/x,/dev/y", "--connection-string", device}, "--connection-string"},
+		{"bad ttl", []string{"--port", "/dev/x", "--connection-string", device, "--token-ttl", "soon"}, "--token-ttl"},
+		{"bad record", []string{"--port", "/dev/x", "--connection-string", device, "--record", "out.txt"}, "--record"},
+		{"bad template", []string{"--port", "/dev/x", "--hub-connection-string", policy, "--device-id-template", "{sn}"}, "--device-id-template"},
+		{"dps without scope", []string{"--port", "/dev/x", "--dps", "--group-key", "c2VjcmV0"}, "--id-scope"},
+		{"missing ca file", []string{"--port", "/dev/x", "--connection-string", device, "--ca", "/nonexistent/ca.pem"}, "--ca"},
+		{"stray argument", []string{"--port", "/dev/x", "extra"}, "extra"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := runSetup(context.Background(), tc.args, &out, &errOut)
+			line := strings.TrimSpace(errOut.String())
+			if code != 2 || out.Len() != 0 || line == "" || strings.Contains(line, "\n") || !strings.Contains(line, tc.flag) {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 2 and one line naming %s", code, out.String(), errOut.String(), tc.flag)
+			}
+			for _, secret := range []string{"c2VjcmV0LWtleS1vZi1kZXYx", "cG9saWN5LWtleS1vZi1odWIx"} {
+				if strings.Contains(line, secret) {
+					t.Fatal("a key reached stderr")
+				}
+			}
+		})
+	}
+}
+
+func TestSetupAllQuectelPicksQuectelREPLPorts(t *testing.T) {
+	list := []ports.Port{
+		{Name: "/dev/ttyUSB0", IsQuectel: true, Role: ports.RoleAT, Location: "1-1"},
+		{Name: "/dev/ttyUSB2", IsQuectel: true, Role: ports.RoleREPL, Location: "1-1"},
+		{Name: "/dev/ttyUSB7", IsQuectel: true, Role: ports.RoleREPL, Location: "1-2"},
+		{Name: "/dev/ttyACM0", Role: ports.RoleREPL, Location: "2-1"},
+	}
+	c := setupCommand{listPorts: func() ([]ports.Port, error) { return list, nil }, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	f := &setupFlags{allQuectel: true}
+	if code := c.resolvePorts(f); code != 0 || strings.Join(f.ports, " ") != "/dev/ttyUSB2 /dev/ttyUSB7" {
+		t.Fatalf("code %d, ports %v", code, f.ports)
+	}
+
+	var errOut bytes.Buffer
+	c = setupCommand{listPorts: func() ([]ports.Port, error) { return list[3:], nil }, stdout: &bytes.Buffer{}, stderr: &errOut}
+	if code := c.resolvePorts(&setupFlags{allQuectel: true}); code != 1 || !strings.Contains(errOut.String(), "--port") {
+		t.Fatalf("no Quectel module: code %d, stderr %q", code, errOut.String())
+	}
+	c.listPorts = func() ([]ports.Port, error) { return nil, errors.New("no sysfs") }
+	if code := c.resolvePorts(&setupFlags{allQuectel: true}); code != 1 {
+		t.Fatalf("listing failed: code %d", code)
+	}
+}
+
+func TestSetupFlagNamesEveryPlanField(t *testing.T) {
+	for field, flag := range map[string]string{"connection string": "--connection-string", "hub connection string": "--hub-connection-string",
+		"device id template": "--device-id-template", "ID scope": "--id-scope", "group key": "--group-key",
+		"registration id template": "--registration-id-template", "token lifetime": "--token-ttl", "record file": "--record",
+		"check connection string": "--check-connection-string", "port": "--port", "identity": "--connection-string"} {
+		if got := setupFlagOf(field); got != flag {
+			t.Errorf("setupFlagOf(%q) = %q, want %q", field, got, flag)
+		}
+	}
+}
+
+func TestSetupPhrasesTranslated(t *testing.T) {
+	bundles := loadBundles(t)
+	keys := append(setup.Phrases(), setup.Stages()...)
+	keys = append(keys, setup.StateRunning, setup.StateOK, setup.StateFailed)
+	for _, k := range keys {
+		for _, l := range languages {
+			if _, ok := bundles[l][k]; !ok {
+				t.Errorf("%s: %q is not translated", l, k)
+			}
+		}
+	}
+}

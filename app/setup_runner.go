@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"qpyhub/app/setup"
+	"qpyhub/ui"
+)
+
+// setupRunner hands the Setup screen's plan to the setup pipeline. It
+// implements ui.SetupRunner.
+type setupRunner struct {
+	modules *moduleServices // claims the ports, so the terminal keeps off them
+	local   *localHub       // nil when the local hub did not start
+}
+
+// Run implements ui.SetupRunner. A port the terminal or another operation
+// holds fails at once; the others go on.
+func (r setupRunner) Run(ctx context.Context, plan ui.SetupPlan, ports []string, progress func(ui.SetupProgress)) []ui.SetupResult {
+	out := make([]ui.SetupResult, len(ports))
+	p, err := r.pipelinePlan(plan)
+	if err != nil {
+		for i, port := range ports {
+			out[i] = failedAtStart(port, err)
+		}
+		return out
+	}
+	var free []string
+	at := map[string]int{}
+	for i, port := range ports {
+		if err := r.claim(port); err != nil {
+			out[i] = failedAtStart(port, err)
+			continue
+		}
+		defer r.release(port)
+		free = append(free, port)
+		at[port] = i
+	}
+	if len(free) == 0 {
+		return out
+	}
+	results := setup.Run(ctx, p, free, func(pr setup.Progress) {
+		progress(ui.SetupProgress{Port: pr.Port, Stage: pr.Stage, State: pr.State, Detail: pr.Detail, Fraction: pr.Fraction})
+	})
+	for _, res := range results {
+		out[at[res.Port]] = fromSetupResult(res)
+	}
+	return out
+}
+
+func failedAtStart(port string, err error) ui.SetupResult {
+	now := time.Now()
+	return ui.SetupResult{Port: port, Result: ui.SetupFailed, Stage: setup.StageModule, Error: err.Error(), Started: now, Finished: now}
+}
+
+func (r setupRunner) release(port string) {
+	if r.modules != nil {
+		r.modules.give(port)
+	}
+}
+
+func (r setupRunner) claim(port string) error {
+	if r.modules == nil {
+		return nil
+	}
+	return r.modules.take(port, holderOperation)
+}
+
+func fromSetupResult(res setup.Result) ui.SetupResult {
+	return ui.SetupResult{
+		Port: res.Port, IMEI: res.IMEI, ICCID: res.ICCID, Model: res.Model,
+		DeviceID: res.DeviceID, Hub: res.Hub, AuthMode: res.AuthMode,
+		Result: res.Result, Stage: res.Stage, Error: res.Error, Advice: res.Advice, Detail: res.Detail,
+		Confirmation: res.Confirmation, Started: res.Started, Finished: res.Finished,
+	}
+}
+
+// pipelinePlan translates the screen's plan; the local hub adds where to
+// dial, which CA to trust, and a policy to confirm from the cloud side.
+func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (setup.Plan, error) {
+	p := setup.Plan{
+		ConnectionString:       plan.DeviceConnectionString,
+		HubConnectionString:    plan.HubConnectionString,
+		DeviceIDTemplate:       plan.DeviceIDTemplate,
+		ReuseExisting:          plan.ReuseExisting,
+		IDScope:                plan.IDScope,
+		GroupKey:               plan.GroupKey,
+		RegistrationIDTemplate: plan.RegistrationIDTemplate,
+		DPSCheckFromPC:         plan.CheckEnrollment,
+		TokenTTL:               plan.TokenTTL,
+		RecordFile:             plan.RecordFile,
+		OverrideCheck:          plan.OverrideCheck,
+	}
+	switch plan.Identity {
+	case ui.SetupExistingDevice:
+		p.Mode = setup.IdentityDevice
+	case ui.SetupNewDevice:
+		p.Mode = setup.IdentityRegistry
+	case ui.SetupDPSGroup:
+		p.Mode = setup.IdentityDPS
+	}
+	if !plan.LocalHub {
+		return p, nil
+	}
+	if r.local == nil {
+		return p, errors.New(lang.L("The local hub is not running."))
+	}
+	p.Server = r.local.srv.MQTTAddr()
+	p.CAPEM = r.local.srv.CAPEM()
+	p.ServiceURL = r.local.srv.HTTPURL()
+	p.CheckConnectionString = r.local.srv.PolicyConnectionString("iothubowner")
+	return p, nil
+}
+
+// PolicyConnectionString implements ui.SetupLocalHub: a policy that may
+// create devices, for the Setup screen's demo path.
+func (h *localHub) PolicyConnectionString() (string, error) {
+	cs := h.srv.PolicyConnectionString("registryReadWrite")
+	if cs == "" {
+		return "", errors.New(lang.L("The local hub has no registryReadWrite policy."))
+	}
+	return cs, nil
+}

@@ -1,0 +1,155 @@
+package registry
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Kinds of failure a caller branches on with errors.Is. Their texts are
+// constant English phrases that name the cause and the next step.
+var (
+	ErrDeviceExists   = errors.New("the device already exists in the hub: reuse it, or choose another device id")
+	ErrDeviceNotFound = errors.New("the device is not registered in the hub: check the device id")
+	ErrUnauthorized   = errors.New("not authorized: the policy key is wrong, or the policy has no registry write rights: use registryReadWrite or iothubowner")
+	ErrUnreachable    = errors.New("cannot reach the hub: check the host name, the network or the proxy")
+	ErrUntrusted      = errors.New("the hub's certificate is not trusted: check the CA file or the hub host name")
+	ErrTimeout        = errors.New("the hub did not answer in time: check the network and try again")
+	ErrThrottled      = errors.New("the hub is throttling requests: wait a minute and try again")
+	ErrHubFailure     = errors.New("the hub had an internal error: try again later")
+	ErrRejected       = errors.New("the hub rejected the request")
+)
+
+// Reasons a ConfigError can carry, as constant English phrases.
+const (
+	ReasonUnreadable   = "cannot be read: paste the policy's primary connection string"
+	ReasonDeviceString = "is a device connection string: use a hub policy string (Shared access policies → registryReadWrite or iothubowner)"
+	ReasonNoPolicyKey  = "has no SharedAccessKey: copy the policy's primary connection string"
+	ReasonBadBaseURL   = "is not an https:// URL"
+)
+
+// Reasons lists every phrase this package's errors carry (the Err… texts
+// and the ConfigError reasons), so a user interface can check that it
+// translates them all.
+func Reasons() []string {
+	return []string{
+		ErrDeviceExists.Error(), ErrDeviceNotFound.Error(), ErrUnauthorized.Error(),
+		ErrUnreachable.Error(), ErrUntrusted.Error(), ErrTimeout.Error(),
+		ErrThrottled.Error(), ErrHubFailure.Error(), ErrRejected.Error(),
+		ReasonUnreadable, ReasonDeviceString, ReasonNoPolicyKey, ReasonBadBaseURL,
+	}
+}
+
+// ConfigError says why New cannot use its input. Field names the input
+// ("hub connection string", "BaseURL"); the value itself is never kept,
+// because it may hold a key.
+type ConfigError struct {
+	Field  string
+	Reason string
+	Err    error // the parser's own error, if any; never holds a secret
+}
+
+func (e *ConfigError) Error() string {
+	s := "registry: " + e.Field + " " + e.Reason
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// RequestError is a registry call that failed: which call, for which
+// device, on which hub, the kind of failure (one of the Err… values), and
+// what the hub or the network said.
+type RequestError struct {
+	Op       string // "create device", "get device", "delete device"
+	DeviceID string
+	Host     string
+	Kind     error  // ErrDeviceExists, ErrUnauthorized, ErrUnreachable, …
+	Status   int    // HTTP status; 0 when no answer came
+	Code     int    // the hub's errorCode, 0 when it sent none
+	Message  string // the hub's message, trimmed; "" when no answer came
+	Err      error  // the network error behind ErrUnreachable and the like
+}
+
+func (e *RequestError) Error() string {
+	s := "registry: " + e.Op + " " + strconv.Quote(e.DeviceID) + " on " + e.Host + ": " + e.Kind.Error()
+	if e.Status != 0 {
+		s += " (HTTP " + strconv.Itoa(e.Status)
+		if e.Code != 0 {
+			s += ", error " + strconv.Itoa(e.Code)
+		}
+		s += ")"
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap lets errors.Is match both the kind and the network cause.
+func (e *RequestError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// kindOfStatus maps a hub answer outside 2xx to a kind of failure.
+func kindOfStatus(status int) error {
+	switch {
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return ErrUnauthorized
+	case status == http.StatusNotFound:
+		return ErrDeviceNotFound
+	case status == http.StatusConflict:
+		return ErrDeviceExists
+	case status == http.StatusTooManyRequests:
+		return ErrThrottled
+	case status >= 500:
+		return ErrHubFailure
+	}
+	return ErrRejected
+}
+
+// kindOfTransport maps a failure to get any answer to a kind of failure.
+func kindOfTransport(err error) error {
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &certInvalid), errors.As(err, &verifyErr):
+		return ErrUntrusted
+	}
+	return ErrUnreachable
+}
+
+// maxMessage caps the hub's message kept in an error; IoT Hub's are a
+// sentence or two.
+const maxMessage = 400
+
+// sigValue finds a token signature, in case a message ever echoes one.
+var sigValue = regexp.MustCompile(`(?i)(sig=)[^&\s"]*`)
+
+// cleanMessage masks anything that looks like a signature and trims the
+// message to a readable length.
+func cleanMessage(msg string) string {
+	msg = sigValue.ReplaceAllString(msg, "${1}****")
+	if len(msg) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
+}

@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"qpyhub/cloud"
+)
+
+// Identity choices, in the order the radio shows them.
+var setupIdentities = []SetupIdentity{SetupExistingDevice, SetupNewDevice, SetupDPSGroup}
+
+// Default id templates: the model keeps a mixed tray readable, the IMEI
+// makes each id unique and printed on the module's label.
+const (
+	defaultDeviceIDTemplate = "{model}-{imei}"
+	defaultRegIDTemplate    = "{imei}"
+)
+
+// setupIdentity is step 2: where each module's cloud identity comes from.
+type setupIdentity struct {
+	UseLocalHub *widget.Check
+	LocalHubErr *widget.Label
+	Mode        *widget.RadioGroup
+
+	ConnString *InputField // existing device
+
+	HubConnString *InputField // new device
+	IDTemplate    *InputField
+	IDPreview     *widget.Label
+	Reuse         *widget.Check
+
+	IDScope         *InputField // DPS enrollment group
+	GroupKey        *InputField
+	RegTemplate     *InputField
+	RegPreview      *widget.Label
+	CheckEnrollment *widget.Check
+	EnrollmentErr   *widget.Label // a token needs the check from this PC
+
+	hub       SetupLocalHub
+	hubPolicy string // what the local hub filled in, to take it back
+	boxes     []*fyne.Container
+	changed   func()
+	box       *fyne.Container
+}
+
+func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
+	d := &setupIdentity{hub: hub, changed: changed}
+	entry := func(text, placeholder string, secret bool) *widget.Entry {
+		e := widget.NewEntry()
+		if secret {
+			e = widget.NewPasswordEntry()
+		}
+		e.SetPlaceHolder(placeholder)
+		e.SetText(text)
+		e.OnChanged = func(string) { changed() }
+		return e
+	}
+	d.ConnString = NewInputField(lang.L("Device connection string"), entry("", "HostName=…;DeviceId=…;SharedAccessKey=…", true))
+	d.HubConnString = NewInputField(lang.L("Hub policy connection string"), entry("", "HostName=…;SharedAccessKeyName=registryReadWrite;SharedAccessKey=…", true))
+	d.IDTemplate = NewInputField(lang.L("Device ID template"), entry(defaultDeviceIDTemplate, defaultDeviceIDTemplate, false))
+	d.IDPreview = previewLabel()
+	d.Reuse = widget.NewCheck(lang.L("Reuse the device if it already exists"), nil)
+	d.IDScope = NewInputField(lang.L("DPS ID scope"), entry("", "0ne00000000", false))
+	d.GroupKey = NewInputField(lang.L("Enrollment group key"), entry("", lang.L("base64, from the DPS enrollment group"), true))
+	d.RegTemplate = NewInputField(lang.L("Registration ID template"), entry(defaultRegIDTemplate, defaultRegIDTemplate, false))
+	d.RegPreview = previewLabel()
+	d.CheckEnrollment = widget.NewCheck(lang.L("Check the enrollment from this PC first"), func(bool) { changed() })
+	d.CheckEnrollment.SetChecked(true)
+	d.EnrollmentErr = widget.NewLabel(lang.L("A token is made for the hub and device id DPS assigns: keep this ticked, or keep the key on the module."))
+	d.EnrollmentErr.Importance = widget.DangerImportance
+	d.EnrollmentErr.Wrapping = fyne.TextWrapWord
+	d.EnrollmentErr.Hide()
+
+	d.boxes = []*fyne.Container{
+		container.NewVBox(d.ConnString.Content()),
+		container.NewVBox(d.HubConnString.Content(), d.IDTemplate.Content(), d.IDPreview, d.Reuse),
+		container.NewVBox(d.IDScope.Content(), d.GroupKey.Content(), d.RegTemplate.Content(), d.RegPreview, d.CheckEnrollment, d.EnrollmentErr),
+	}
+	d.Mode = widget.NewRadioGroup([]string{
+		lang.L("Existing device: paste its connection string"),
+		lang.L("New device: create it in the hub"),
+		lang.L("One type, one secret: DPS enrollment group"),
+	}, func(string) { d.showMode() })
+	d.Mode.Required = true
+
+	d.LocalHubErr = widget.NewLabel("")
+	d.LocalHubErr.Importance = widget.DangerImportance
+	d.LocalHubErr.Hide()
+	d.UseLocalHub = widget.NewCheck(lang.L("Use the local hub on this PC (a demo without Azure; the modules must reach this PC)"), d.useLocalHub)
+	if hub == nil {
+		d.UseLocalHub.Hide()
+	}
+	d.box = container.NewVBox(d.UseLocalHub, d.LocalHubErr, d.Mode, d.boxes[0], d.boxes[1], d.boxes[2])
+	d.Mode.SetSelected(d.Mode.Options[1])
+	return d
+}
+
+func previewLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.LowImportance
+	l.TextStyle = fyne.TextStyle{Monospace: true}
+	return l
+}
+
+func (d *setupIdentity) Content() fyne.CanvasObject { return d.box }
+
+// mode is the identity source chosen.
+func (d *setupIdentity) mode() SetupIdentity {
+	for i, o := range d.Mode.Options {
+		if o == d.Mode.Selected {
+			return setupIdentities[i]
+		}
+	}
+	return SetupNewDevice
+}
+
+func (d *setupIdentity) showMode() {
+	for i, b := range d.boxes {
+		if setupIdentities[i] == d.mode() {
+			b.Show()
+		} else {
+			b.Hide()
+		}
+	}
+	d.changed()
+}
+
+// useLocalHub fills the new-device identity from the local hub, and takes
+// it back when unticked (unless the technician changed it meanwhile).
+func (d *setupIdentity) useLocalHub(on bool) {
+	d.LocalHubErr.Hide()
+	if !on {
+		if d.hubPolicy != "" && d.HubConnString.Entry.Text == d.hubPolicy {
+			d.HubConnString.Entry.SetText("")
+		}
+		d.hubPolicy = ""
+		d.changed()
+		return
+	}
+	policy, err := d.hub.PolicyConnectionString()
+	if err != nil {
+		d.LocalHubErr.SetText(describeError(err, false))
+		d.LocalHubErr.Show()
+		d.UseLocalHub.SetChecked(false)
+		return
+	}
+	d.hubPolicy = policy
+	d.HubConnString.Entry.SetText(policy)
+	d.Mode.SetSelected(d.Mode.Options[1])
+	d.changed()
+}
+
+// fill validates the chosen identity for modules modules into plan; it
+// runs after the credentials step, since a token needs more from it.
+func (d *setupIdentity) fill(plan *SetupPlan, modules int, strict bool) bool {
+	token := plan.TokenTTL > 0
+	for _, f := range []*InputField{d.ConnString, d.HubConnString, d.IDTemplate, d.IDScope, d.GroupKey, d.RegTemplate} {
+		f.SetError(nil)
+	}
+	plan.Identity = d.mode()
+	plan.LocalHub = d.UseLocalHub.Checked
+	switch plan.Identity {
+	case SetupExistingDevice:
+		plan.DeviceConnectionString = strings.TrimSpace(d.ConnString.Entry.Text)
+		return d.checkDeviceString(plan.DeviceConnectionString, modules, token, strict)
+	case SetupNewDevice:
+		plan.HubConnectionString = strings.TrimSpace(d.HubConnString.Entry.Text)
+		plan.DeviceIDTemplate = strings.TrimSpace(d.IDTemplate.Entry.Text)
+		plan.ReuseExisting = d.Reuse.Checked
+		ok := d.checkPolicyString(plan.HubConnectionString, strict)
+		return d.checkTemplate(d.IDTemplate, d.IDPreview, plan.DeviceIDTemplate, modules, strict, func(id string) error {
+			return cloud.ValidateDeviceID("device id", id)
+		}) && ok
+	default:
+		plan.IDScope = strings.TrimSpace(d.IDScope.Entry.Text)
+		plan.GroupKey = strings.TrimSpace(d.GroupKey.Entry.Text)
+		plan.RegistrationIDTemplate = strings.TrimSpace(d.RegTemplate.Entry.Text)
+		plan.CheckEnrollment = d.CheckEnrollment.Checked
+		ok := d.checkRequired(d.IDScope, plan.IDScope, "ID scope", strict, func() error { return cloud.ValidateDeviceID("ID scope", plan.IDScope) })
+		ok = d.checkRequired(d.GroupKey, plan.GroupKey, "group key", strict, func() error {
+			_, err := cloud.DecodeKey("group key", plan.GroupKey)
+			return err
+		}) && ok
+		ok = d.checkTemplate(d.RegTemplate, d.RegPreview, plan.RegistrationIDTemplate, modules, strict, cloud.ValidateRegistrationID) && ok
+		// The token is signed for the hub and device id DPS assigns.
+		d.EnrollmentErr.Hidden = !token || plan.CheckEnrollment
+		d.EnrollmentErr.Refresh()
+		return ok && d.EnrollmentErr.Hidden
+	}
+}
+
+// checkRequired shows "is missing" for an empty field (strict only) and
+// otherwise check's error.
+func (d *setupIdentity) checkRequired(f *InputField, text, name string, strict bool, check func() error) bool {
+	if text == "" {
+		if strict {
+			f.SetError(&cloud.FieldError{Field: name, Reason: cloud.ReasonMissing})
+		}
+		return false
+	}
+	if err := check(); err != nil {
+		f.SetError(err)
+		return false
+	}
+	return true
+}
+
+// fieldHint is a mistake only the Setup screen finds in a field, said as
+// a whole sentence to show under it.
+type fieldHint string
+
+func (h fieldHint) Error() string { return string(h) }
+
+// Mistakes in an identity.
+const (
+	errOneDeviceForTray fieldHint = "One device connection string is for one module: choose New device or DPS to set up several."
+	errNotPolicyString  fieldHint = "This is a device connection string: paste a hub shared access policy instead (registryReadWrite or iothubowner)."
+	errSameIDForAll     fieldHint = "Every module needs its own id: put {imei} in the template."
+	errTokenOnly        fieldHint = "This connection string carries a token, not a key: a new token cannot be made from it. Paste the one with SharedAccessKey, or keep the key on the module."
+	errUnknownHole      fieldHint = "Use only the placeholders {model}, {imei}, {iccid} and {port}."
+)

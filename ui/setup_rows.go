@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// setupRow is one module of a run: where it is and how it went.
+type setupRow struct {
+	Port, IMEI, DeviceID, Stage, State *widget.Label
+	CopyID                             *widget.Button
+	Bar                                *widget.ProgressBar
+	// Detail is the module's last status line, or its error and advice.
+	Detail *widget.Label
+
+	port, deviceID string
+	result         string // SetupOnline or SetupFailed once finished, else ""
+	box            *fyne.Container
+}
+
+// setupColumns are the table's column titles, in order.
+func setupColumns() []string {
+	return []string{lang.L("Port"), "IMEI", lang.L("Device ID"), lang.L("Stage"), lang.L("Progress"), lang.L("State")}
+}
+
+func newSetupRow(port string) *setupRow {
+	r := &setupRow{port: port}
+	cell := func() *widget.Label {
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
+	}
+	r.Port, r.IMEI, r.DeviceID, r.Stage, r.State = cell(), cell(), cell(), cell(), cell()
+	r.Port.SetText(port)
+	r.Port.TextStyle = fyne.TextStyle{Monospace: true}
+	r.DeviceID.Selectable = true
+	r.CopyID = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() {
+		if r.deviceID != "" {
+			fyne.CurrentApp().Clipboard().SetContent(r.deviceID)
+		}
+	})
+	r.CopyID.Importance = widget.LowImportance
+	r.Bar = widget.NewProgressBar()
+	r.Detail = widget.NewLabel("")
+	r.Detail.Wrapping = fyne.TextWrapWord
+	grid := container.New(setupColumnsLayout{},
+		r.Port, r.IMEI, container.NewBorder(nil, nil, nil, r.CopyID, r.DeviceID), r.Stage, container.NewPadded(r.Bar), r.State)
+	r.box = container.NewVBox(grid, r.Detail, widget.NewSeparator())
+	r.wait()
+	return r
+}
+
+// wait shows the row as not started (again, for a retry).
+func (r *setupRow) wait() {
+	r.result = ""
+	r.Stage.SetText("")
+	r.Bar.SetValue(0)
+	r.setState(lang.L("Waiting"), widget.LowImportance)
+	r.setDetail("", widget.LowImportance)
+	r.setDeviceID(r.deviceID)
+}
+
+func (r *setupRow) setState(text string, imp widget.Importance) {
+	r.State.Importance = imp
+	r.State.SetText(text)
+}
+
+func (r *setupRow) setDetail(text string, imp widget.Importance) {
+	r.Detail.Importance = imp
+	r.Detail.SetText(text)
+	if text == "" {
+		r.Detail.Hide()
+	} else {
+		r.Detail.Show()
+	}
+	r.box.Refresh() // the row's height follows its detail
+}
+
+func (r *setupRow) setDeviceID(id string) {
+	r.deviceID = id
+	r.DeviceID.SetText(id)
+	if id == "" {
+		r.CopyID.Disable()
+	} else {
+		r.CopyID.Enable()
+	}
+}
+
+// progress shows a step; mask hides any secret that slipped into it.
+func (r *setupRow) progress(p SetupProgress, mask func(string) string) {
+	if r.result != "" {
+		return // a late step after the end must not make the row look alive
+	}
+	if p.IMEI != "" {
+		r.IMEI.SetText(p.IMEI)
+	}
+	if p.DeviceID != "" {
+		r.setDeviceID(p.DeviceID)
+	}
+	r.Stage.SetText(setupStageName(p.Stage))
+	if p.Fraction > r.Bar.Value {
+		r.Bar.SetValue(min(p.Fraction, 1))
+	}
+	if p.State == SetupFailed {
+		r.setState(lang.L("Failing"), widget.DangerImportance)
+		r.setDetail(mask(translated(p.Detail)), widget.DangerImportance)
+		return
+	}
+	r.setState(lang.L("Running"), widget.HighImportance)
+	r.setDetail(mask(translated(p.Detail)), widget.LowImportance)
+}
+
+// finish shows how the module ended.
+func (r *setupRow) finish(res SetupResult, mask func(string) string) {
+	if res.IMEI != "" {
+		r.IMEI.SetText(res.IMEI)
+	}
+	if res.DeviceID != "" {
+		r.setDeviceID(res.DeviceID)
+	}
+	r.Stage.SetText(setupStageName(res.Stage)) // the failing stage; none when online
+	switch res.Result {
+	case SetupOnline, SetupOnlineModuleOnly:
+		r.result = SetupOnline
+		r.Bar.SetValue(1)
+		r.setState(lang.L("Online"), widget.SuccessImportance)
+		text := res.Hub
+		if res.Result == SetupOnlineModuleOnly {
+			r.setState(lang.L("Online (module only)"), widget.WarningImportance)
+			text += "\n" + lang.L("Nothing on the cloud side could confirm it: the identity gives no right to read the twin or the telemetry.")
+		} else if res.Confirmation != "" {
+			text += " · " + lang.L(res.Confirmation)
+		}
+		r.setDetail(mask(strings.TrimSpace(text)), widget.LowImportance)
+		return
+	}
+	r.result = SetupFailed
+	r.setState(lang.L("Failed"), widget.DangerImportance)
+	r.setDetail(mask(failureText(res)), widget.DangerImportance)
+}
+
+// failureText is the error, its values and what to do, one per line.
+func failureText(res SetupResult) string {
+	lines := []string{lang.L("The setup gave no result for this module.")}
+	if res.Error != "" {
+		lines[0] = lang.L(res.Error)
+	}
+	if res.Detail != "" {
+		lines = append(lines, res.Detail)
+	}
+	if res.Advice != "" {
+		lines = append(lines, lang.L(res.Advice))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// setupStageName names a pipeline stage in the technician's language.
+func setupStageName(id string) string {
+	switch id {
+	case setupStageCheck:
+		return lang.L("Module check")
+	case setupStageIdentity:
+		return lang.L("Identity")
+	case setupStageCredentials:
+		return lang.L("Credentials")
+	case setupStageWrite:
+		return lang.L("Write the program")
+	case setupStageVerify:
+		return lang.L("Verify online")
+	case setupStageRecord:
+		return lang.L("Record")
+	}
+	return id
+}
+
+// translated looks up a phrase that may be empty.
+func translated(text string) string {
+	if text == "" {
+		return ""
+	}
+	return lang.L(text)
+}
