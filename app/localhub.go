@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -43,6 +44,12 @@ func localHubRegistry(configDir string) string {
 // configDir (the user's config directory in the app). It stops when ctx
 // ends or Close is called.
 func startLocalHub(ctx context.Context, configDir string) (*localHub, error) {
+	return startLoggedLocalHub(ctx, configDir, nil)
+}
+
+// startLoggedLocalHub is startLocalHub with the hub's events going to
+// log; nil discards them.
+func startLoggedLocalHub(ctx context.Context, configDir string, log *slog.Logger) (*localHub, error) {
 	registry := localHubRegistry(configDir)
 	if err := os.MkdirAll(filepath.Dir(registry), 0o700); err != nil {
 		return nil, fmt.Errorf("local hub: registry folder: %w", err)
@@ -53,6 +60,7 @@ func startLocalHub(ctx context.Context, configDir string) (*localHub, error) {
 		WSAddr:       freeOrAny(localHubPorts.ws),
 		HTTPAddr:     freeOrAny(localHubPorts.http),
 		RegistryFile: registry,
+		Logger:       log,
 	}
 	h, err := newLocalHub(ctx, cfg)
 	if err != nil {
@@ -134,7 +142,9 @@ func (h *localHub) InvokeMethod(ctx context.Context, id, name string, payload js
 // sessionFactory opens real hubclient sessions: to the local hub (dialing
 // its loopback address and trusting its CA) or to Azure IoT Hub.
 type sessionFactory struct {
-	local *localHub // nil when the local hub did not start
+	local *localHub    // nil when the local hub did not start
+	log   *slog.Logger // the sessions' events; nil discards them
+	proxy *proxyChoice // the Settings screen's proxy; nil = none
 }
 
 // NewSession implements ui.DeviceSessionFactory.
@@ -149,7 +159,11 @@ func (f sessionFactory) NewSession(target ui.SessionTarget) (ui.DeviceSession, e
 			return nil, err
 		}
 		cfg = hubclient.Config{Identity: id, ServerAddr: f.local.Address(), RootCAs: f.local.roots}
+	} else if f.proxy.usedFor(target.Identity.Host) {
+		// Only WebSockets cross an HTTP proxy: MQTT on 8883 cannot.
+		cfg.Proxy, cfg.WebSocket = f.proxy.proxy, true
 	}
+	cfg.Logger = f.log
 	s, err := hubclient.New(cfg)
 	if err != nil {
 		return nil, err

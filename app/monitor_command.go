@@ -187,8 +187,8 @@ func (m methodReplies) Set(v string) error {
 
 // hubConnFlags are the flags monitor and send use to connect as a device.
 type hubConnFlags struct {
-	connStr, caFile, server string
-	websocket               bool
+	connStr, caFile, server, proxy string
+	websocket, proxyFromEnv        bool
 }
 
 func (f *hubConnFlags) register(fs *flag.FlagSet) {
@@ -196,6 +196,7 @@ func (f *hubConnFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.caFile, "ca", "", lang.L("PEM file of the CA to trust instead of the built-in roots (a local hub's CA)"))
 	fs.StringVar(&f.server, "server", "", lang.L("dial this host:port instead of the hub host (a local hub)"))
 	fs.BoolVar(&f.websocket, "websocket", false, lang.L("use MQTT over WebSockets on port 443"))
+	f.registerProxy(fs)
 }
 
 // connect builds and connects a session; on failure it prints one line and
@@ -223,7 +224,11 @@ func (f *hubConnFlags) connect(ctx context.Context, cmd string, stderr io.Writer
 }
 
 func (f *hubConnFlags) dial(ctx context.Context, cmd string, id cloud.DeviceIdentity, stderr io.Writer) (*hubclient.Session, int) {
-	s, err := hubclient.New(hubclient.Config{Identity: id, WebSocket: f.websocket, ServerAddr: f.server, CAFile: f.caFile})
+	proxy, proxyFlag, err := f.proxyFunc()
+	if err != nil {
+		return nil, badArgument(stderr, cmd, proxyFlag, err.Error())
+	}
+	s, err := hubclient.New(hubclient.Config{Identity: id, WebSocket: f.websocket || proxy != nil, ServerAddr: f.server, CAFile: f.caFile, Proxy: proxy})
 	var ce *hubclient.ConfigError
 	switch {
 	case errors.As(err, &ce) && ce.Field == "server":

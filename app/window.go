@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"os"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
+	"qpyhub/app/applog"
 	"qpyhub/ui"
 )
 
@@ -18,40 +20,57 @@ const appID = "io.github.qpyhub"
 func runWindow() int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(ui.AppIcon)
-	a.Settings().SetTheme(ui.NewTheme())
+	settings := startSettings(a) // language first: every text below is built in it
+	proxy := newProxyChoice(settings)
+	proxy.install()
+	logDir, _ := applog.Dir()
+	log, closeLog, logErr := applog.Open(logDir, applog.ParseLevel(string(settings.LogLevel)))
+	if logErr != nil {
+		fyne.LogError("opening the log", logErr) // the window works without it
+	}
+	defer closeLog.Close()
+	log.Info("qpyhub started", "version", Version)
 	w := a.NewWindow("qpyhub")
-	services, stopHub := windowServices()
+	services, stopHub := windowServices(log, proxy)
+	services.Diagnostics = newDiagnostics(logDir, services)
+	services.Version = Version
 	m := ui.NewMainWindow(w, services)
+	m.Settings.OnChanged(proxy.set)
+	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {
 		m.Status.SetConnection(lang.L("Local hub: {{.Addr}}", map[string]any{"Addr": services.LocalHub.Address()}))
 	}
-	w.Resize(fyne.NewSize(1100, 720))
+	w.Resize(ui.WindowSize(a.Preferences(), fyne.NewSize(1100, 720)))
 	w.ShowAndRun()
+	m.SaveState(w.Canvas().Size())
 	m.Console.Close()
 	m.Terminal.Disconnect()
 	m.Ports.Stop()
 	stopHub()
+	log.Info("qpyhub stopped")
 	return 0
 }
 
 // windowServices starts the local hub for the console (its failure leaves
 // the console usable with Azure) and returns the services and a stop.
-func windowServices() (ui.Services, func()) {
-	services := ui.Services{Sessions: sessionFactory{}}
+func windowServices(log *slog.Logger, proxy *proxyChoice) (ui.Services, func()) {
+	services := ui.Services{Sessions: sessionFactory{log: log, proxy: proxy}}
 	modules := newModuleServices()
 	services.Setup = setupRunner{modules: modules}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()
 	if err != nil {
+		log.Error("local hub did not start", "err", err)
 		services.LocalHubErr = err
 		return services, func() {}
 	}
-	hub, err := startLocalHub(context.Background(), dir)
+	hub, err := startLoggedLocalHub(context.Background(), dir, log)
 	if err != nil {
+		log.Error("local hub did not start", "err", err)
 		services.LocalHubErr = err
 		return services, func() {}
 	}
-	services.Sessions = sessionFactory{local: hub}
+	services.Sessions = sessionFactory{local: hub, log: log, proxy: proxy}
 	services.LocalHub = hub
 	services.Setup = setupRunner{modules: modules, local: hub}
 	return services, hub.Close

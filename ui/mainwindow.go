@@ -29,6 +29,10 @@ type MainWindow struct {
 	Module      *ModuleScreen
 	Terminal    *TerminalScreen
 	Setup       *SetupScreen
+	Settings    *SettingsScreen
+	About       *AboutScreen
+
+	remembered *remembered
 }
 
 // NewMainWindow fills w with qpyhub's screens.
@@ -41,6 +45,9 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 	m.Module = NewModuleScreen(w, s.Checker, s.Files, m.ModulePort, m.Status)
 	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status)
 	m.Setup = NewSetupScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, s.LocalHub, m.Status)
+	prefs := fyne.CurrentApp().Preferences()
+	m.Settings = NewSettingsScreen(w, prefs)
+	m.About = NewAboutScreen(w, s.Version, s.Diagnostics)
 
 	m.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Ports"), theme.ComputerIcon(), m.Ports.Content()),
@@ -49,9 +56,13 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
 		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
+		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.Settings.Content()),
+		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
 	)
 	m.Tabs.SetTabLocation(container.TabLocationLeading)
 	m.rememberScreen()
+	m.restoreState(prefs)
+	m.addShortcuts(w.Canvas())
 
 	w.SetContent(container.NewBorder(nil, m.Status.Content(), nil, nil, m.Tabs))
 	m.Ports.Start()
@@ -60,7 +71,7 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 
 // screenIDs name the tabs in preferences, in tab order; they never change
 // with the language.
-var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "terminal"}
+var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "terminal", "settings", "about"}
 
 // prefScreen is the preference that remembers the last screen shown.
 const prefScreen = "screen"
@@ -77,7 +88,11 @@ func (m *MainWindow) rememberScreen() {
 	}
 	m.Tabs.OnSelected = func(*container.TabItem) {
 		if i := m.Tabs.SelectedIndex(); i >= 0 && i < len(screenIDs) {
-			prefs.SetString(prefScreen, screenIDs[i])
+			// Save only a real change: a save makes Fyne's file watcher
+			// re-read the file, and a read during the write logs an error.
+			if prefs.String(prefScreen) != screenIDs[i] {
+				prefs.SetString(prefScreen, screenIDs[i])
+			}
 			if screenIDs[i] == "setup" {
 				m.Setup.Shown()
 			}

@@ -18,4 +18,18 @@ type Services struct {
 
 	// Setup takes modules through the guided setup.
 	Setup SetupRunner
+
+	// Version is the program version shown on the About screen.
+	Version string
+	// Diagnostics backs the About screen's log and diagnostics buttons;
+	// nil hides them.
+	Diagnostics Diagnostics
+}
+
+// Diagnostics is what a technician sends along with a problem report.
+type Diagnostics interface {
+	// LogFolder is the folder holding the app's log files.
+	LogFolder() string
+	// Text describes the app and the machine, with no key or token in it.
+	Text() string
 }

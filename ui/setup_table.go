@@ -21,7 +21,9 @@ func newSetupTable() *setupTable {
 	t := &setupTable{byPort: map[string]*setupRow{}, rows: container.NewVBox()}
 	var titles []fyne.CanvasObject
 	for _, c := range setupColumns() {
-		titles = append(titles, widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		title := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Truncation = fyne.TextTruncateEllipsis // a narrow window cuts titles, never overlaps them
+		titles = append(titles, title)
 	}
 	header := container.New(setupColumnsLayout{}, titles...)
 	t.box = container.NewVBox(header, widget.NewSeparator(), t.rows)
@@ -108,7 +110,7 @@ func (t *setupTable) counts() (online, failed int) {
 
 // setupColumnWeights share a row's width out to the columns: the ids and
 // the IMEI need more room than the state.
-var setupColumnWeights = []float32{1.5, 1.6, 2.4, 1.4, 1, 1.6}
+var setupColumnWeights = []float32{1.5, 1.6, 2.2, 1.4, 1.5, 1.5}
 
 // setupColumnsLayout lines the header and every row up in the same
 // columns, each as wide as its weight's share of the row.

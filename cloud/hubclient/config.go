@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -43,6 +44,13 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// CAFile is a PEM file whose certificates replace the embedded roots.
 	CAFile string
+	// Proxy picks the HTTP proxy that tunnels the WebSocket connection
+	// (CONNECT, Basic authentication from the URL's user and password):
+	// http.ProxyURL(u) for one proxy, http.ProxyFromEnvironment for
+	// HTTPS_PROXY/NO_PROXY; nil means none. Needs WebSocket.
+	Proxy func(*http.Request) (*url.URL, error)
+	// ProxyRootCAs verifies an https:// proxy; nil means the system's roots.
+	ProxyRootCAs *x509.CertPool
 	// TokenTTL is the lifetime of each minted token (default 1 h); the
 	// session reconnects with a new token at 80 % of it.
 	TokenTTL time.Duration
@@ -68,6 +76,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Identity.Key == "" && c.Identity.Token == "" {
 		return c, &ConfigError{Field: "identity", Reason: ReasonNoSecret}
+	}
+	if c.Proxy != nil && !c.WebSocket {
+		return c, &ConfigError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
 	}
 	if c.TokenTTL == 0 {
 		c.TokenTTL = DefaultTokenTTL

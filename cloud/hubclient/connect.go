@@ -53,7 +53,11 @@ func (s *Session) connectOnce(ctx context.Context) (*connection, error) {
 	gen := s.gen
 	s.mu.Unlock()
 
-	client := mqtt.NewClient(s.pahoOptions(creds, tlsCfg, gen))
+	opts := s.pahoOptions(creds, tlsCfg, gen)
+	if s.broker.Scheme == "wss" {
+		opts.SetCustomOpenConnectionFn(s.cfg.webSocketOpener(ctx, tlsCfg))
+	}
+	client := mqtt.NewClient(opts)
 	if err := waitToken(ctx, client.Connect()); err != nil {
 		client.Disconnect(0)
 		if ctx.Err() != nil && s.isClosed() {

@@ -49,6 +49,8 @@ func Reasons() []string {
 		ReasonUnavailable, ReasonRefused, ReasonTokenExpired, ReasonTokenExpiring,
 		ReasonClosedByHub, ReasonConnectionLost, ReasonRenewing, ReasonClosed,
 		ReasonSubscribe,
+		ReasonProxyNeedsWebSocket, ReasonProxyBadURL, ReasonProxyUnreachable, ReasonProxyTLS,
+		ReasonProxyAuth, ReasonProxyRefused, ReasonProxyBroken,
 	}
 }
 
@@ -108,6 +110,10 @@ var ErrClosed = errors.New("hubclient: the session is closed")
 // classifyConnectError maps what paho and the network said to advice.
 func classifyConnectError(addr string, err error) *ConnectError {
 	ce := &ConnectError{Addr: addr, Err: err}
+	if pe, ok := proxyErrorOf(err); ok { // the hub was never reached
+		ce.Reason, ce.Err = pe.Reason, pe
+		return ce
+	}
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var certInvalid x509.CertificateInvalidError
