@@ -5,6 +5,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"errors"
 	"net"
 	"os/exec"
 	"strings"
@@ -12,6 +14,8 @@ import (
 	"time"
 
 	"qpyhub/cloud/hubsim"
+	"qpyhub/device/modfs"
+	"qpyhub/device/repl"
 	"qpyhub/device/testpeer"
 )
 
@@ -159,4 +163,66 @@ func silentListener(t *testing.T) string {
 		}
 	}()
 	return l.Addr().String()
+}
+
+// A cable pulled while the binary writes the program: the module's own
+// main.py stays whole and no file of the program exists under its real
+// name. The peer pulls its own cable once the program's .part file is
+// open and the first chunk has gone in, an exact point that timing alone
+// could not hit.
+func TestBinarySetupWriteInterruptedKeepsOldMain(t *testing.T) {
+	hub, ca := setupHub(t)
+	if _, err := hub.AddDevice("unplugged"); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := hub.DeviceConnectionString("unplugged")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	flash := t.TempDir()
+	old := []byte("# the customer's own program\nprint('factory')\n")
+	peer, err := testpeer.Start(ctx, testpeer.Options{
+		FlashDir: flash,
+		Files:    map[string][]byte{"main.py": old},
+		// Paths reach the module hex-encoded, so any name is safe in Python.
+		Unplug: &testpeer.Unplug{After: hex.EncodeToString([]byte("/usr/qpyhub_app.py.part")), ThenBytes: 2048},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "setup", "--port", peer.Path(), "--json",
+		"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL())
+	cmd.Env = binaryEnv(t, envConnectionString+"="+cs)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1\nstdout %s\nstderr %s", err, out.String(), errOut.String())
+	}
+	objs := setupJSONLines(t, out.String())
+	if len(objs) != 1 || objs[0]["stage"] != "write" || objs[0]["result"] != "failed" {
+		t.Fatalf("results %v", objs)
+	}
+
+	again, err := testpeer.Start(ctx, testpeer.Options{FlashDir: flash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	s, err := repl.Open(ctx, again.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	fs := modfs.New(s, modfs.Options{})
+	var main bytes.Buffer
+	if _, err := fs.Get(ctx, "/usr/main.py", &main, nil); err != nil || !bytes.Equal(main.Bytes(), old) {
+		t.Fatalf("main.py after the unplug: %q (%v)", main.String(), err)
+	}
+	for _, name := range []string{"/usr/qpyhub_app.py", "/usr/qpyhub_config.json"} {
+		var b bytes.Buffer
+		if _, err := fs.Get(ctx, name, &b, nil); !errors.Is(err, modfs.ErrNotFound) {
+			t.Fatalf("%s after the unplug: %d bytes, err %v; want it absent", name, b.Len(), err)
+		}
+	}
 }

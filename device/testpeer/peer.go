@@ -39,6 +39,17 @@ type Options struct {
 	// command, so files survive Kill and a new peer on the same directory
 	// sees them.
 	FlashDir string
+	// Unplug, when set, pulls the cable by itself at a chosen point of the
+	// conversation, so a test can interrupt an operation of a whole
+	// program (the binary) at an exact moment.
+	Unplug *Unplug
+}
+
+// Unplug pulls the cable once After has crossed the wire from the product
+// to the module and ThenBytes more bytes have followed it.
+type Unplug struct {
+	After     string
+	ThenBytes int
 }
 
 // Peer is a running interpreter behind a pseudo-terminal.
@@ -49,6 +60,11 @@ type Peer struct {
 
 	mu       sync.Mutex
 	received []byte // what reached the module, newest maxReceived bytes
+	// unplug is Options.Unplug; unplugAt is the offset in received where
+	// the cable goes (-1 until After was seen).
+	unplug    *Unplug
+	unplugAt  int
+	unplugged bool
 	stderr   []byte
 
 	killOnce sync.Once
@@ -74,7 +90,7 @@ func Start(ctx context.Context, opts Options) (*Peer, error) {
 		os.Remove(cfgPath)
 		return nil, err
 	}
-	p := &Peer{pty: pt, cfgPath: cfgPath, exited: make(chan struct{})}
+	p := &Peer{pty: pt, cfgPath: cfgPath, exited: make(chan struct{}), unplug: opts.Unplug, unplugAt: -1}
 	if err := p.run(ctx, inst); err != nil {
 		p.Kill()
 		os.Remove(cfgPath)
@@ -128,8 +144,12 @@ func (p *Peer) toModule(stdin io.WriteCloser) {
 	for {
 		n, err := p.pty.master.Read(buf)
 		if n > 0 {
-			p.record(buf[:n])
-			if _, werr := stdin.Write(buf[:n]); werr != nil {
+			chunk := p.record(buf[:n])
+			if _, werr := stdin.Write(chunk); werr != nil {
+				return
+			}
+			if len(chunk) < n {
+				p.Kill()
 				return
 			}
 		}
@@ -167,13 +187,32 @@ func (p *Peer) watchStderr(stderr io.Reader, ready chan<- struct{}) {
 	}
 }
 
-func (p *Peer) record(b []byte) {
+// record keeps b in the received log and returns the part of b the module
+// gets: all of it, unless the planned unplug falls inside b.
+func (p *Peer) record(b []byte) []byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	start := len(p.received)
 	p.received = append(p.received, b...)
+	if u := p.unplug; u != nil && !p.unplugged {
+		if p.unplugAt < 0 {
+			from := max(0, start-len(u.After))
+			if i := bytes.Index(p.received[from:], []byte(u.After)); i >= 0 {
+				p.unplugAt = from + i + len(u.After) + u.ThenBytes
+			}
+		}
+		if p.unplugAt >= 0 && p.unplugAt < len(p.received) {
+			p.unplugged = true
+			b = b[:max(0, p.unplugAt-start)]
+		}
+	}
 	if over := len(p.received) - maxReceived; over > 0 {
 		p.received = append(p.received[:0], p.received[over:]...)
+		if p.unplugAt >= 0 {
+			p.unplugAt -= over
+		}
 	}
+	return b
 }
 
 // Path is the serial device to open, like /dev/ttyUSB0 for a module.

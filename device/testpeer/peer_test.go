@@ -155,3 +155,34 @@ func TestStartFailsClearlyWithoutNodeModules(t *testing.T) {
 		t.Fatalf("Start without node_modules: %v, want ErrNotInstalled", err)
 	}
 }
+
+func TestUnplugAtAMarker(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	p, err := Start(ctx, Options{Unplug: &Unplug{After: "MARK", ThenBytes: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	port := openPort(t, p)
+	readUntil(ctx, t, port, ">>> ")
+	// Before the marker the module answers as usual.
+	if _, err := port.Write([]byte("print(6*7)\r")); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(ctx, t, port, "42")
+	if _, err := port.Write([]byte("x = 'MARKabcdefgh'\r")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	for ctx.Err() == nil {
+		if _, err := port.Read(buf); err != nil {
+			got := p.Received()
+			if !bytes.HasSuffix(got, []byte("MARKabcdefgh'\r")) {
+				t.Fatalf("received log %q", got)
+			}
+			return // unplugged by itself
+		}
+	}
+	t.Fatal("the peer never unplugged after the marker")
+}
