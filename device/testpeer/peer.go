@@ -65,7 +65,7 @@ type Peer struct {
 	unplug    *Unplug
 	unplugAt  int
 	unplugged bool
-	stderr   []byte
+	stderr    []byte
 
 	killOnce sync.Once
 	copies   sync.WaitGroup
