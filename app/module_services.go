@@ -34,6 +34,8 @@ const (
 type moduleServices struct {
 	list func() ([]ports.Port, error)
 	opts repl.Options
+	// baud, when set, gives the Settings screen's rate at each open.
+	baud func() int
 
 	mu      sync.Mutex
 	holders map[string]string // port name → holder
@@ -41,6 +43,16 @@ type moduleServices struct {
 
 func newModuleServices() *moduleServices {
 	return &moduleServices{list: ports.List, holders: map[string]string{}}
+}
+
+// openOptions are the REPL options of the next open, with the baud rate
+// chosen in Settings at that moment.
+func (m *moduleServices) openOptions() repl.Options {
+	o := m.opts
+	if m.baud != nil {
+		o.BaudRate = m.baud()
+	}
+	return o
 }
 
 // Watch follows the serial ports.
@@ -77,7 +89,7 @@ func (m *moduleServices) withSession(ctx context.Context, port string, op func(*
 		return err
 	}
 	defer m.give(port)
-	s, err := repl.Open(ctx, port, m.opts)
+	s, err := repl.Open(ctx, port, m.openOptions())
 	if err != nil {
 		return err
 	}
@@ -147,7 +159,7 @@ func (m *moduleServices) Open(ctx context.Context, port string) (ui.TerminalSess
 	if err := m.take(port, holderTerminal); err != nil {
 		return nil, err
 	}
-	s, err := repl.Open(ctx, port, m.opts)
+	s, err := repl.Open(ctx, port, m.openOptions())
 	if err != nil {
 		m.give(port)
 		return nil, err

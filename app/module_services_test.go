@@ -211,3 +211,19 @@ func TestModulePhrasesTranslated(t *testing.T) {
 		}
 	}
 }
+
+func TestModuleServicesOpenAtTheChosenBaudRate(t *testing.T) {
+	m := newModuleServices()
+	if got := m.openOptions().BaudRate; got != 0 {
+		t.Fatalf("without settings: %d, want 0 (the REPL's own default)", got)
+	}
+	rate := 9600
+	m.baud = func() int { return rate }
+	if got := m.openOptions().BaudRate; got != 9600 {
+		t.Fatalf("baud %d, want 9600", got)
+	}
+	rate = 57600 // changed in Settings: the next open follows
+	if got := m.openOptions().BaudRate; got != 57600 {
+		t.Fatalf("baud %d after the change, want 57600", got)
+	}
+}

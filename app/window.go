@@ -56,6 +56,7 @@ func runWindow() int {
 func windowServices(log *slog.Logger, proxy *proxyChoice) (ui.Services, func()) {
 	services := ui.Services{Sessions: sessionFactory{log: log, proxy: proxy}}
 	modules := newModuleServices()
+	modules.baud = func() int { return ui.LoadSettings(fyne.CurrentApp().Preferences()).BaudRate }
 	services.Setup = setupRunner{modules: modules}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()

@@ -143,3 +143,19 @@ func FuzzParsePythonError(f *testing.F) {
 		}
 	})
 }
+
+func TestOptionsDefaults(t *testing.T) {
+	tests := []struct {
+		in       Options
+		wantBaud int
+	}{
+		{Options{}, 115200},
+		{Options{BaudRate: 9600}, 9600},
+		{Options{BaudRate: -1}, 115200},
+	}
+	for _, tc := range tests {
+		if got := tc.in.withDefaults(); got.BaudRate != tc.wantBaud || got.ChunkSize != 256 {
+			t.Errorf("%+v: baud %d chunk %d", tc.in, got.BaudRate, got.ChunkSize)
+		}
+	}
+}

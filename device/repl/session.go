@@ -18,6 +18,9 @@ type Options struct {
 	ChunkSize       int           // raw REPL chunk without raw-paste; default 256
 	ChunkPause      time.Duration // pause after each chunk; default 10 ms
 	DisableRawPaste bool          // never try raw-paste
+	// BaudRate of the port; default 115200. It matters only behind a
+	// USB-to-serial adapter on the module's main UART, not over its own USB.
+	BaudRate int
 }
 
 func (o Options) withDefaults() Options {
@@ -32,6 +35,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ChunkPause <= 0 {
 		o.ChunkPause = 10 * time.Millisecond
+	}
+	if o.BaudRate <= 0 {
+		o.BaudRate = defaultBaudRate
 	}
 	return o
 }
@@ -78,13 +84,16 @@ type Session struct {
 	readerDone chan struct{}
 }
 
-// Open opens the REPL port at path (115200 8N1; the rate does not matter
-// on USB). It does not touch the module: Sync or Exec do.
+// defaultBaudRate is what QuecPython tools use; over USB CDC it is ignored.
+const defaultBaudRate = 115200
+
+// Open opens the REPL port at path (8N1 at opts.BaudRate; the rate does not
+// matter on USB). It does not touch the module: Sync or Exec do.
 func Open(ctx context.Context, path string, opts Options) (*Session, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	port, err := serial.Open(path, &serial.Mode{BaudRate: 115200, DataBits: 8})
+	port, err := serial.Open(path, &serial.Mode{BaudRate: opts.withDefaults().BaudRate, DataBits: 8})
 	if err != nil {
 		return nil, &OpenError{Path: path, Err: err}
 	}
