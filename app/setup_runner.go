@@ -125,3 +125,13 @@ func (h *localHub) PolicyConnectionString() (string, error) {
 	}
 	return cs, nil
 }
+
+// Restore implements ui.SetupRestorer: it holds the port like any other
+// operation, so it never runs while the terminal has the module.
+func (r setupRunner) Restore(ctx context.Context, port string) error {
+	if err := r.claim(port); err != nil {
+		return err
+	}
+	defer r.release(port)
+	return setup.Restore(ctx, port)
+}

@@ -21,6 +21,7 @@ type SetupScreen struct {
 	Identity *setupIdentity
 	Auth     *setupAuth
 	Record   *setupRecord
+	Restore  *setupRestore // nil when the runner cannot restore
 
 	Start, Cancel, Retry *widget.Button
 	Busy                 *widget.Activity
@@ -59,6 +60,9 @@ func newSetupScreen(w fyne.Window, runner SetupRunner, current *ModulePort, list
 	s.Identity = newSetupIdentity(localHubPolicy(hub), changed)
 	s.Auth = newSetupAuth(now, changed)
 	s.Record = newSetupRecord(w)
+	if restorer, ok := runner.(SetupRestorer); ok {
+		s.Restore = newSetupRestore(w, restorer, current, post)
+	}
 
 	s.Start = widget.NewButtonWithIcon(lang.L("Start setup"), theme.MediaPlayIcon(), s.StartSetup)
 	s.Start.Importance = widget.HighImportance
@@ -90,6 +94,9 @@ func (s *SetupScreen) layout() fyne.CanvasObject {
 		widget.NewCard(lang.L("3. Credentials on the module"), "", s.Auth.Content()),
 		widget.NewCard(lang.L("4. Record"), "", s.Record.Content()),
 	)
+	if s.Restore != nil {
+		steps.Add(widget.NewCard(lang.L("Undo a setup"), "", s.Restore.Content()))
+	}
 	bar := container.NewHBox(s.Start, s.Cancel, s.Retry, s.Busy)
 	top := container.NewVBox(bar, s.FormError, s.Summary, widget.NewSeparator())
 	run := container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.Table.Content()))
