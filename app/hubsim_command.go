@@ -80,12 +80,9 @@ func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, in
 	fs.Var(&f.devices, "device", lang.L("register this device id if missing (repeatable)"))
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(stdout, lang.L("Usage:"))
-		fmt.Fprintln(stdout, "  qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE] [--ca-out FILE] [--host NAME] [--device ID ...]")
-		fmt.Fprintln(stdout, lang.L("Runs a local IoT Hub and DPS for tests and demos until Ctrl+C."))
-		fmt.Fprintln(stdout, lang.L("This is a test hub: it prints its policy key and every device key on purpose, so clients can connect. Never reuse these keys."))
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
+		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE] [--ca-out FILE] [--host NAME] [--device ID ...]",
+			lang.L("Runs a local IoT Hub and DPS for tests and demos until Ctrl+C."),
+			lang.L("This is a test hub: it prints its policy key and every device key on purpose, so clients can connect. Never reuse these keys."))
 		return nil, 0
 	}
 	if err != nil {

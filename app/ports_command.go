@@ -50,11 +50,8 @@ func (c portsCommand) run(_ context.Context, args []string) int {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(c.stdout, lang.L("Usage:"))
-		fmt.Fprintln(c.stdout, "  qpyhub ports [--json]")
-		fmt.Fprintln(c.stdout, lang.L("Lists the serial ports and marks the REPL port of each QuecPython module."))
-		fs.SetOutput(c.stdout)
-		fs.PrintDefaults()
+		printCommandHelp(c.stdout, fs, "qpyhub ports [--json]",
+			lang.L("Lists the serial ports and marks the REPL port of each QuecPython module."))
 		return 0
 	}
 	if err != nil {

@@ -39,11 +39,8 @@ func (c probeCommand) run(ctx context.Context, args []string) int {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(c.stdout, lang.L("Usage:"))
-		fmt.Fprintln(c.stdout, "  qpyhub probe --port P [--json] [--timeout 10s]")
-		fmt.Fprintln(c.stdout, lang.L("Checks the module: SIM, signal, network registration and data call, and says whether it is ready for the cloud."))
-		fs.SetOutput(c.stdout)
-		fs.PrintDefaults()
+		printCommandHelp(c.stdout, fs, "qpyhub probe --port P [--json] [--timeout 10s]",
+			lang.L("Checks the module: SIM, signal, network registration and data call, and says whether it is ready for the cloud."))
 		return 0
 	}
 	switch {
