@@ -34,7 +34,9 @@ func runWindow() int {
 	services, stopHub := windowServices(log, proxy)
 	services.Diagnostics = newDiagnostics(logDir, services)
 	services.Version = Version
+	services.KeyStore = newKeyStore()
 	m := ui.NewMainWindow(w, services)
+	m.Credentials.UseKeyStore(services.KeyStore, a.Preferences())
 	m.Settings.OnChanged(proxy.set)
 	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {

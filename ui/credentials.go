@@ -45,6 +45,7 @@ type CredentialsScreen struct {
 	Decode *DecodePanel
 
 	modeBoxes []*fyne.Container
+	remember  *keyMemory
 	current   cloud.MQTTCredentials
 	content   fyne.CanvasObject
 	now       func() time.Time
@@ -57,6 +58,7 @@ func NewCredentialsScreen(w fyne.Window) *CredentialsScreen {
 
 func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 	s := &CredentialsScreen{now: now}
+	s.remember = newKeyMemory(s)
 	changed := func(string) { s.Recompute() }
 	entry := func(placeholder string, secret bool) *widget.Entry {
 		e := widget.NewEntry()
@@ -95,7 +97,7 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 	inputs := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("One device, one secret, or one type, one secret"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.Mode,
-		s.modeBoxes[0], s.modeBoxes[1], s.modeBoxes[2],
+		s.modeBoxes[0], s.modeBoxes[1], s.modeBoxes[2], s.remember.Content(),
 		s.Expiry.Content(), s.WebSocket,
 	)
 	outputs := container.NewVBox(
@@ -179,6 +181,7 @@ func (s *CredentialsScreen) Recompute() {
 		s.current = creds
 	}
 	s.fillOutputs()
+	s.remember.changed()
 }
 
 func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {

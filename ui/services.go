@@ -19,6 +19,10 @@ type Services struct {
 	// Setup takes modules through the guided setup.
 	Setup SetupRunner
 
+	// KeyStore remembers the keys the user asks to remember, in the OS
+	// credential store; nil offers no remembering.
+	KeyStore KeyStore
+
 	// Version is the program version shown on the About screen.
 	Version string
 	// Diagnostics backs the About screen's log and diagnostics buttons;

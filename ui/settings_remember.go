@@ -89,6 +89,7 @@ func (m *MainWindow) restoreState(prefs fyne.Preferences) {
 	selected := m.Tabs.OnSelected
 	m.Tabs.OnSelected = func(t *container.TabItem) {
 		m.rememberRecent()
+		m.Credentials.RememberKey()
 		if selected != nil {
 			selected(t)
 		}
@@ -107,6 +108,7 @@ func (m *MainWindow) SaveState(size fyne.Size) {
 		prefs.SetFloat(key, split.Offset)
 	}
 	m.rememberRecent()
+	m.Credentials.RememberKey()
 }
 
 // applySettings hands the settings to the screens that use them.
