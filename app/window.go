@@ -37,6 +37,7 @@ func runWindow() int {
 	services.KeyStore = newKeyStore()
 	m := ui.NewMainWindow(w, services)
 	m.Credentials.UseKeyStore(services.KeyStore, a.Preferences())
+	m.Setup.UseKeyStore(services.KeyStore, a.Preferences())
 	m.Settings.OnChanged(proxy.set)
 	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {

@@ -29,7 +29,8 @@ type setupIdentity struct {
 
 	ConnString *InputField // existing device
 
-	HubConnString *InputField // new device
+	HubConnString *InputField   // new device
+	Remember      *policyMemory // keeps HubConnString in the OS store
 	IDTemplate    *InputField
 	IDPreview     *widget.Label
 	Reuse         *widget.Check
@@ -62,6 +63,7 @@ func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
 	}
 	d.ConnString = NewInputField(lang.L("Device connection string"), entry("", "HostName=…;DeviceId=…;SharedAccessKey=…", true))
 	d.HubConnString = NewInputField(lang.L("Hub policy connection string"), entry("", "HostName=…;SharedAccessKeyName=registryReadWrite;SharedAccessKey=…", true))
+	d.Remember = newPolicyMemory(d.HubConnString)
 	d.IDTemplate = NewInputField(lang.L("Device ID template"), entry(defaultDeviceIDTemplate, defaultDeviceIDTemplate, false))
 	d.IDPreview = previewLabel()
 	d.Reuse = widget.NewCheck(lang.L("Reuse the device if it already exists"), nil)
@@ -78,7 +80,7 @@ func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
 
 	d.boxes = []*fyne.Container{
 		container.NewVBox(d.ConnString.Content()),
-		container.NewVBox(d.HubConnString.Content(), d.IDTemplate.Content(), d.IDPreview, d.Reuse),
+		container.NewVBox(d.HubConnString.Content(), d.Remember.Content(), d.IDTemplate.Content(), d.IDPreview, d.Reuse),
 		container.NewVBox(d.IDScope.Content(), d.GroupKey.Content(), d.RegTemplate.Content(), d.RegPreview, d.CheckEnrollment, d.EnrollmentErr),
 	}
 	d.Mode = widget.NewRadioGroup([]string{

@@ -19,6 +19,9 @@ func (s *SetupScreen) StartSetup() {
 	}
 	targets := s.Modules.targets()
 	s.Record.remember(plan.RecordFile)
+	if plan.Identity == SetupNewDevice {
+		s.Identity.Remember.save()
+	}
 	s.Table.reset(targets)
 	s.run(plan, targets)
 }
