@@ -1,6 +1,6 @@
 // Package ports lists the serial ports with their USB identity, recognises
 // Quectel modules (USB vendor 0x2C7C) and points at the port that carries
-// the QuecPython REPL. It must never import Fyne nor qpyhub/cloud.
+// the QuecPython REPL. It must never import Fyne nor the cloud packages.
 package ports
 
 // Role is what a module's serial interface is for.

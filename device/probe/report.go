@@ -1,7 +1,7 @@
 // Package probe is the module check: one script run over the REPL gathers
 // what a QuecPython module knows about itself (identity, SIM, signal,
 // registration, data call), and a verdict says whether it is ready for the
-// cloud or what to fix first. It must never import Fyne nor qpyhub/cloud.
+// cloud or what to fix first. It must never import Fyne nor the cloud packages.
 package probe
 
 import "encoding/json"

@@ -1,4 +1,9 @@
-package testpeer_test
+//go:build linux
+
+// The test peer's network, against the local hub: it lives here because
+// device/ never imports cloud/, not even in tests.
+
+package app
 
 import (
 	"bytes"
