@@ -1,12 +1,10 @@
 package dps
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"strconv"
 
-	"github.com/eclipse/paho.mqtt.golang/packets"
+	"qpyhub/cloud/internal/connfail"
 )
 
 // Reasons carried by this package's errors: constant English phrases that
@@ -123,24 +121,16 @@ func refusalReason(status int) string {
 // classifyConnectError maps what paho and the network said to advice.
 func classifyConnectError(addr string, err error) *ConnectError {
 	ce := &ConnectError{Addr: addr, Err: err}
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var certInvalid x509.CertificateInvalidError
-	var verifyErr *tls.CertificateVerificationError
-	var tlsRecord tls.RecordHeaderError
-	switch {
-	case errors.Is(err, packets.ErrorRefusedNotAuthorised), errors.Is(err, packets.ErrorRefusedBadUsernameOrPassword):
-		ce.Reason = ReasonNotAuthorized
-	case errors.Is(err, packets.ErrorRefusedServerUnavailable):
-		ce.Reason = ReasonUnavailable
-	case errors.Is(err, packets.ErrorRefusedIDRejected), errors.Is(err, packets.ErrorRefusedBadProtocolVersion):
-		ce.Reason = ReasonRefused
-	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &certInvalid), errors.As(err, &verifyErr):
-		ce.Reason = ReasonUntrusted
-	case errors.As(err, &tlsRecord):
-		ce.Reason = ReasonTLSFailed
-	default:
-		ce.Reason = ReasonUnreachable
-	}
+	ce.Reason = connectReasons[connfail.Classify(err)]
 	return ce
+}
+
+// connectReasons words each kind of failed connection for this service.
+var connectReasons = map[connfail.Kind]string{
+	connfail.Unreachable:   ReasonUnreachable,
+	connfail.NotAuthorized: ReasonNotAuthorized,
+	connfail.Unavailable:   ReasonUnavailable,
+	connfail.Refused:       ReasonRefused,
+	connfail.Untrusted:     ReasonUntrusted,
+	connfail.TLSFailed:     ReasonTLSFailed,
 }

@@ -1,15 +1,13 @@
 package hubclient
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
 	"net"
 	"strconv"
 	"syscall"
 
-	"github.com/eclipse/paho.mqtt.golang/packets"
+	"qpyhub/cloud/internal/connfail"
 )
 
 // Reasons carried by errors and connection events. They are constant
@@ -114,27 +112,18 @@ func classifyConnectError(addr string, err error) *ConnectError {
 		ce.Reason, ce.Err = pe.Reason, pe
 		return ce
 	}
-	var unknownCA x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var certInvalid x509.CertificateInvalidError
-	var tlsRecord tls.RecordHeaderError
-	var verifyErr *tls.CertificateVerificationError
-	switch {
-	case errors.Is(err, packets.ErrorRefusedNotAuthorised), errors.Is(err, packets.ErrorRefusedBadUsernameOrPassword):
-		ce.Reason = ReasonNotAuthorized
-	case errors.Is(err, packets.ErrorRefusedServerUnavailable):
-		ce.Reason = ReasonUnavailable
-	case errors.Is(err, packets.ErrorRefusedIDRejected), errors.Is(err, packets.ErrorRefusedBadProtocolVersion):
-		ce.Reason = ReasonRefused
-	case errors.As(err, &unknownCA), errors.As(err, &hostErr), errors.As(err, &certInvalid), errors.As(err, &verifyErr):
-		ce.Reason = ReasonUntrusted
-	case errors.As(err, &tlsRecord):
-		ce.Reason = ReasonTLSFailed
-	default:
-		// dial errors, refused ports, proxies and failed WebSocket upgrades
-		ce.Reason = ReasonUnreachable
-	}
+	ce.Reason = connectReasons[connfail.Classify(err)]
 	return ce
+}
+
+// connectReasons words each kind of failed connection for this service.
+var connectReasons = map[connfail.Kind]string{
+	connfail.Unreachable:   ReasonUnreachable,
+	connfail.NotAuthorized: ReasonNotAuthorized,
+	connfail.Unavailable:   ReasonUnavailable,
+	connfail.Refused:       ReasonRefused,
+	connfail.Untrusted:     ReasonUntrusted,
+	connfail.TLSFailed:     ReasonTLSFailed,
 }
 
 // lostReason explains a dropped connection. A clean close by the server

@@ -5,14 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
-	"sync"
-	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/gorilla/websocket"
+
+	"qpyhub/cloud/internal/wsconn"
 )
 
 // webSocketOpener dials wss connections for paho. paho's own WebSocket
@@ -39,61 +38,6 @@ func (c Config) webSocketOpener(ctx context.Context, tlsCfg *tls.Config) mqtt.Op
 			}
 			return nil, err
 		}
-		return &wsConn{ws: ws}, nil
+		return wsconn.New(ws), nil
 	}
-}
-
-// wsConn carries MQTT's byte stream in binary WebSocket messages. The hub
-// may split one MQTT packet over several messages or pack several into
-// one, so reads continue across message boundaries.
-type wsConn struct {
-	ws      *websocket.Conn
-	readMu  sync.Mutex
-	msg     io.Reader // the rest of the current message; nil between messages
-	writeMu sync.Mutex
-}
-
-func (c *wsConn) Read(p []byte) (int, error) {
-	c.readMu.Lock()
-	defer c.readMu.Unlock()
-	for {
-		if c.msg == nil {
-			_, r, err := c.ws.NextReader()
-			if err != nil {
-				return 0, err
-			}
-			c.msg = r
-		}
-		n, err := c.msg.Read(p)
-		if errors.Is(err, io.EOF) {
-			c.msg = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-func (c *wsConn) Write(p []byte) (int, error) {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-func (c *wsConn) Close() error                       { return c.ws.Close() }
-func (c *wsConn) LocalAddr() net.Addr                { return c.ws.LocalAddr() }
-func (c *wsConn) RemoteAddr() net.Addr               { return c.ws.RemoteAddr() }
-func (c *wsConn) SetReadDeadline(t time.Time) error  { return c.ws.SetReadDeadline(t) }
-func (c *wsConn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
-
-func (c *wsConn) SetDeadline(t time.Time) error {
-	if err := c.ws.SetReadDeadline(t); err != nil {
-		return err
-	}
-	return c.ws.SetWriteDeadline(t)
 }

@@ -2,8 +2,6 @@ package hubsim
 
 import (
 	"crypto/tls"
-	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,6 +10,8 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"qpyhub/cloud/internal/wsconn"
 )
 
 // wsPath is where IoT Hub serves MQTT over WebSockets.
@@ -70,62 +70,12 @@ func (l *wsListener) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered with the HTTP error
 	}
 	defer ws.Close()
-	_ = l.establish(l.ID(), &wsConn{Conn: ws.NetConn(), ws: ws})
+	_ = l.establish(l.ID(), wsConn{wsconn.New(ws)})
 }
 
-// wsConn presents a WebSocket as the byte stream MQTT expects: reads
-// concatenate binary messages, each write is one binary message.
-type wsConn struct {
-	net.Conn
-	ws      *websocket.Conn
-	reader  io.Reader
-	writeMu sync.Mutex
-}
-
-var errTextFrame = errors.New("MQTT over WebSockets needs binary frames")
-
-func (c *wsConn) Read(p []byte) (int, error) {
-	for {
-		if c.reader == nil {
-			kind, r, err := c.ws.NextReader()
-			if err != nil {
-				return 0, err
-			}
-			if kind != websocket.BinaryMessage {
-				return 0, errTextFrame
-			}
-			c.reader = r
-		}
-		n, err := c.reader.Read(p)
-		if errors.Is(err, io.EOF) {
-			c.reader = nil
-			if n == 0 {
-				continue
-			}
-			err = nil
-		}
-		return n, err
-	}
-}
-
-func (c *wsConn) Write(p []byte) (int, error) {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
+// wsConn is the shared MQTT-over-WebSocket stream, except that
 // SetDeadline sets only the read deadline: the broker uses it for the
 // keepalive, and a write deadline must not change under a running write.
-func (c *wsConn) SetDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+type wsConn struct{ *wsconn.Conn }
 
-func (c *wsConn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
-
-func (c *wsConn) SetWriteDeadline(t time.Time) error {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
-	return c.ws.SetWriteDeadline(t)
-}
-func (c *wsConn) Close() error { return c.ws.Close() }
+func (c wsConn) SetDeadline(t time.Time) error { return c.SetReadDeadline(t) }
