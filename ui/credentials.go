@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,8 +52,8 @@ type CredentialsScreen struct {
 	now       func() time.Time
 }
 
-// NewCredentialsScreen builds the screen; w is the window dialogs belong to.
-func NewCredentialsScreen(w fyne.Window) *CredentialsScreen {
+// NewCredentialsScreen builds the screen.
+func NewCredentialsScreen() *CredentialsScreen {
 	return newCredentialsScreen(time.Now)
 }
 
@@ -284,7 +285,7 @@ func (s *CredentialsScreen) fillOutputs() {
 		return
 	}
 	s.OutHost.SetValue(c.Host)
-	s.OutPort.SetValue(itoa(c.Port))
+	s.OutPort.SetValue(strconv.Itoa(c.Port))
 	s.OutClientID.SetValue(c.ClientID)
 	s.OutUsername.SetValue(c.Username)
 	s.OutPassword.SetValue(c.Password)

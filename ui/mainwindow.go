@@ -38,7 +38,7 @@ type MainWindow struct {
 // NewMainWindow fills w with qpyhub's screens.
 func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 	m := &MainWindow{Status: NewStatusBar()}
-	m.Credentials = NewCredentialsScreen(w)
+	m.Credentials = NewCredentialsScreen()
 	m.Console = NewConsoleScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials)
 	m.ModulePort = NewModulePort()
 	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -224,7 +225,7 @@ func portCell(p ports.Port, col int) string {
 		if p.Interface < 0 || p.VID == 0 {
 			return "—"
 		}
-		return itoa(p.Interface)
+		return strconv.Itoa(p.Interface)
 	case 5:
 		return roleText(p.Role)
 	case 6:
