@@ -22,6 +22,11 @@ func Run(args []string) int {
 		return runWindow()
 	}
 	attachParentConsole()
+	// Commands speak the language chosen on the Settings screen too. A
+	// preferences file that cannot be read leaves the system's language.
+	if prefs, err := openPreferences(); err == nil {
+		applyLanguage(prefs)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return dispatch(ctx, args, os.Stdout, os.Stderr)

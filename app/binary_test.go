@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -279,5 +280,38 @@ func TestBinaryHelpForEveryCommand(t *testing.T) {
 	_, errOut, code := runBinary(t, ctx, "no-such-command")
 	if code != 2 || !strings.Contains(errOut, "--help") {
 		t.Fatalf("unknown command: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// The Settings screen's language choice reaches the command line too: a
+// Chinese choice on an English system gives Chinese messages.
+func TestBinaryCommandsSpeakTheChosenLanguage(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, tc := range []struct{ choice, want string }{
+		{"", "Unknown command"},
+		{"zh_Hans", "未知命令"},
+		{"en", "Unknown command"},
+	} {
+		home := t.TempDir()
+		if tc.choice != "" {
+			dir := filepath.Join(home, ".config", "qpyhub")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			prefs := fmt.Sprintf(`{"settings.language": %q}`, tc.choice)
+			if err := os.WriteFile(filepath.Join(dir, "preferences.json"), []byte(prefs), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cmd := exec.CommandContext(ctx, qpyhubBinary(t), "frobnicate")
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=en_US.UTF-8"}
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+			t.Fatalf("choice %q: %v, want exit 2", tc.choice, err)
+		}
+		if !strings.Contains(string(out), tc.want) {
+			t.Errorf("choice %q: output %q, want %q", tc.choice, out, tc.want)
+		}
 	}
 }

@@ -85,9 +85,9 @@ func textsOf(fsys fs.FS, dir, language string) ([]byte, error) {
 // startSettings applies the stored settings that matter before the
 // window shows: language and theme. It returns them for the rest of the
 // wiring.
-func startSettings(a fyne.App) ui.Settings {
-	applyLanguage(a.Preferences())
-	s := ui.LoadSettings(a.Preferences())
+func startSettings(a fyne.App, prefs fyne.Preferences) ui.Settings {
+	applyLanguage(prefs)
+	s := ui.LoadSettings(prefs)
 	a.Settings().SetTheme(ui.ThemeFor(s.Theme))
 	return s
 }

@@ -6,21 +6,17 @@ import (
 	"os"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
 	"qpyhub/app/applog"
 	"qpyhub/ui"
 )
 
-// appID names qpyhub to the OS (preferences folder, notifications).
-const appID = "io.github.qpyhub"
-
 // runWindow opens the main window and returns when it is closed.
 func runWindow() int {
-	a := fyneapp.NewWithID(appID)
-	a.SetIcon(ui.AppIcon)
-	settings := startSettings(a) // language first: every text below is built in it
+	prefs, prefsErr := openPreferences()
+	a := newFyneApp(prefs)
+	settings := startSettings(a, prefs) // language first: every text below is built in it
 	proxy := newProxyChoice(settings)
 	proxy.install()
 	logDir, _ := applog.Dir()
@@ -30,20 +26,24 @@ func runWindow() int {
 	}
 	defer closeLog.Close()
 	log.Info("qpyhub started", "version", Version)
+	if prefsErr != nil {
+		log.Error("preferences", "err", prefsErr)
+	}
+	logPreferenceErrors(prefs, log)
 	w := a.NewWindow("qpyhub")
-	services, stopHub := windowServices(log, proxy)
+	services, stopHub := windowServices(log, proxy, prefs)
 	services.Diagnostics = newDiagnostics(logDir, services)
 	services.Version = Version
 	services.KeyStore = newKeyStore()
 	m := ui.NewMainWindow(w, services)
-	m.Credentials.UseKeyStore(services.KeyStore, a.Preferences())
-	m.Setup.UseKeyStore(services.KeyStore, a.Preferences())
+	m.Credentials.UseKeyStore(services.KeyStore, prefs)
+	m.Setup.UseKeyStore(services.KeyStore, prefs)
 	m.Settings.OnChanged(proxy.set)
 	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {
 		m.Status.SetConnection(lang.L("Local hub: {{.Addr}}", map[string]any{"Addr": services.LocalHub.Address()}))
 	}
-	w.Resize(ui.WindowSize(a.Preferences(), fyne.NewSize(1100, 720)))
+	w.Resize(ui.WindowSize(prefs, fyne.NewSize(1100, 720)))
 	w.ShowAndRun()
 	m.SaveState(w.Canvas().Size())
 	m.Console.Close()
@@ -56,10 +56,10 @@ func runWindow() int {
 
 // windowServices starts the local hub for the console (its failure leaves
 // the console usable with Azure) and returns the services and a stop.
-func windowServices(log *slog.Logger, proxy *proxyChoice) (ui.Services, func()) {
+func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences) (ui.Services, func()) {
 	services := ui.Services{Sessions: sessionFactory{log: log, proxy: proxy}}
 	modules := newModuleServices()
-	modules.baud = func() int { return ui.LoadSettings(fyne.CurrentApp().Preferences()).BaudRate }
+	modules.baud = func() int { return ui.LoadSettings(prefs).BaudRate }
 	services.Setup = setupRunner{modules: modules}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()

@@ -60,7 +60,7 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
 	)
 	m.Tabs.SetTabLocation(container.TabLocationLeading)
-	m.rememberScreen()
+	m.rememberScreen(prefs)
 	m.restoreState(prefs)
 	m.addShortcuts(w.Canvas())
 
@@ -78,8 +78,7 @@ const prefScreen = "screen"
 
 // rememberScreen opens the screen used last (Ports the first time: a
 // technician starts by plugging a module in) and remembers every change.
-func (m *MainWindow) rememberScreen() {
-	prefs := fyne.CurrentApp().Preferences()
+func (m *MainWindow) rememberScreen(prefs fyne.Preferences) {
 	start := prefs.StringWithFallback(prefScreen, screenIDs[0])
 	for i, id := range screenIDs {
 		if id == start {
@@ -88,11 +87,7 @@ func (m *MainWindow) rememberScreen() {
 	}
 	m.Tabs.OnSelected = func(*container.TabItem) {
 		if i := m.Tabs.SelectedIndex(); i >= 0 && i < len(screenIDs) {
-			// Save only a real change: a save makes Fyne's file watcher
-			// re-read the file, and a read during the write logs an error.
-			if prefs.String(prefScreen) != screenIDs[i] {
-				prefs.SetString(prefScreen, screenIDs[i])
-			}
+			prefs.SetString(prefScreen, screenIDs[i])
 			if screenIDs[i] == "setup" {
 				m.Setup.Shown()
 			}

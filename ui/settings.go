@@ -116,7 +116,7 @@ func LoadSettings(prefs fyne.Preferences) Settings {
 }
 
 // SaveSettings stores s, all but the proxy password. Unchanged values are
-// not written again: every write makes Fyne rewrite the preferences file.
+// not written again: every write rewrites the preferences file.
 func SaveSettings(prefs fyne.Preferences, s Settings) {
 	for key, v := range map[string]string{
 		prefLanguage: string(s.Language), prefTheme: string(s.Theme), prefLogLevel: string(s.LogLevel),

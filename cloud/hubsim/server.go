@@ -14,7 +14,6 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/listeners"
 )
 
 // Server is one local hub: an MQTT broker with IoT Hub's rules, DPS on the
@@ -92,9 +91,13 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.started = true
 	tlsCfg := s.ca.serverTLS()
-	tcp := listeners.NewTCP(listeners.Config{ID: "mqtts", Address: s.cfg.MQTTAddr, TLSConfig: tlsCfg})
-	if err := s.mq.AddListener(tcp); err != nil {
+	tcp, err := newTLSListener(s.cfg.MQTTAddr, tlsCfg)
+	if err != nil {
 		return fmt.Errorf("hubsim: listen for MQTT on %s (is the port taken? pick another with --listen): %w", s.cfg.MQTTAddr, err)
+	}
+	if err := s.mq.AddListener(tcp); err != nil {
+		_ = tcp.ln.Close()
+		return fmt.Errorf("hubsim: add MQTT listener: %w", err)
 	}
 	s.mqttAddr = tcp.Address()
 	if s.cfg.WSAddr != "" {

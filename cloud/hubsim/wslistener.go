@@ -26,6 +26,7 @@ type wsListener struct {
 	upgrader  websocket.Upgrader
 	establish listeners.EstablishFn
 	ready     chan struct{}
+	gate      connGate
 	closeOnce sync.Once
 }
 
@@ -59,8 +60,11 @@ func (l *wsListener) Serve(e listeners.EstablishFn) {
 }
 
 func (l *wsListener) Close(closeClients listeners.CloseFn) {
-	l.closeOnce.Do(func() { _ = l.srv.Close() })
-	closeClients(l.ID())
+	l.closeOnce.Do(func() {
+		_ = l.srv.Close()
+		closeClients(l.ID())
+		l.gate.close()
+	})
 }
 
 func (l *wsListener) serveWS(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +74,7 @@ func (l *wsListener) serveWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered with the HTTP error
 	}
 	defer ws.Close()
-	_ = l.establish(l.ID(), wsConn{wsconn.New(ws)})
+	l.gate.run(wsConn{wsconn.New(ws)}, func(c net.Conn) error { return l.establish(l.ID(), c) })
 }
 
 // wsConn is the shared MQTT-over-WebSocket stream, except that
