@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -36,6 +37,9 @@ type moduleServices struct {
 	opts repl.Options
 	// baud, when set, gives the Settings screen's rate at each open.
 	baud func() int
+	// log receives failed operations and check results, for the log
+	// and the diagnostics' last errors; nil discards them.
+	log *slog.Logger
 
 	mu      sync.Mutex
 	holders map[string]string // port name → holder
@@ -91,10 +95,22 @@ func (m *moduleServices) withSession(ctx context.Context, port string, op func(*
 	defer m.give(port)
 	s, err := repl.Open(ctx, port, m.openOptions())
 	if err != nil {
+		m.logger().Warn("module port did not open", "port", port, "err", err)
 		return err
 	}
 	defer s.Close()
-	return op(s)
+	if err := op(s); err != nil {
+		m.logger().Warn("module operation failed", "port", port, "err", err)
+		return err
+	}
+	return nil
+}
+
+func (m *moduleServices) logger() *slog.Logger {
+	if m.log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return m.log
 }
 
 // Check runs the module check.
@@ -106,6 +122,18 @@ func (m *moduleServices) Check(ctx context.Context, port string) (probe.Report, 
 		rep, err = probe.Run(ctx, probe.OverSession(s))
 		return err
 	})
+	if err == nil {
+		var problems []string
+		for _, p := range rep.Problems {
+			problems = append(problems, p.Code)
+		}
+		level := slog.LevelInfo
+		if !rep.Ready {
+			level = slog.LevelWarn
+		}
+		m.logger().Log(ctx, level, "module checked", "port", port, "model", rep.Model,
+			"firmware", rep.Firmware, "ready", rep.Ready, "problems", problems)
+	}
 	return rep, err
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -16,6 +17,7 @@ import (
 type setupRunner struct {
 	modules *moduleServices // claims the ports, so the terminal keeps off them
 	local   *localHub       // nil when the local hub did not start
+	log     *slog.Logger    // one line per module; nil discards
 }
 
 // Run implements ui.SetupRunner. A port the terminal or another operation
@@ -27,6 +29,7 @@ func (r setupRunner) Run(ctx context.Context, plan ui.SetupPlan, ports []string,
 		for i, port := range ports {
 			out[i] = failedAtStart(port, err)
 		}
+		r.logResults(out)
 		return out
 	}
 	var free []string
@@ -41,15 +44,35 @@ func (r setupRunner) Run(ctx context.Context, plan ui.SetupPlan, ports []string,
 		at[port] = i
 	}
 	if len(free) == 0 {
+		r.logResults(out)
 		return out
 	}
 	results := setup.Run(ctx, p, free, func(pr setup.Progress) {
-		progress(ui.SetupProgress{Port: pr.Port, Stage: pr.Stage, State: pr.State, Detail: pr.Detail, Fraction: pr.Fraction})
+		progress(ui.SetupProgress{Port: pr.Port, Stage: pr.Stage, State: pr.State, Detail: pr.Detail, Fraction: pr.Fraction,
+			IMEI: pr.IMEI, DeviceID: pr.DeviceID})
 	})
 	for _, res := range results {
 		out[at[res.Port]] = fromSetupResult(res)
 	}
+	r.logResults(out)
 	return out
+}
+
+// logResults keeps one line per module: what a support request needs,
+// never a key (the record's fields, which hold none).
+func (r setupRunner) logResults(results []ui.SetupResult) {
+	if r.log == nil {
+		return
+	}
+	for _, res := range results {
+		if res.Result == ui.SetupFailed {
+			r.log.Warn("setup failed", "port", res.Port, "imei", res.IMEI, "device", res.DeviceID,
+				"hub", res.Hub, "stage", res.Stage, "err", res.Error)
+			continue
+		}
+		r.log.Info("setup done", "port", res.Port, "imei", res.IMEI, "device", res.DeviceID,
+			"hub", res.Hub, "result", res.Result, "confirmation", res.Confirmation)
+	}
 }
 
 func failedAtStart(port string, err error) ui.SetupResult {

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"qpyhub/app/applog"
 	"qpyhub/app/setup"
 	"qpyhub/cloud"
 	"qpyhub/ui"
@@ -83,7 +86,12 @@ func TestSetupRunnerKeepsOffAPortTheTerminalHolds(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]bool{}
 	plan := ui.SetupPlan{Identity: ui.SetupNewDevice, HubConnectionString: runnerTestPolicy, DeviceIDTemplate: "{imei}"}
-	res := setupRunner{modules: modules}.Run(context.Background(), plan, []string{held, free}, func(p ui.SetupProgress) {
+	logDir := t.TempDir()
+	log, closeLog, err := applog.Open(logDir, slog.LevelDebug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := setupRunner{modules: modules, log: log}.Run(context.Background(), plan, []string{held, free}, func(p ui.SetupProgress) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[p.Port] = true
@@ -99,5 +107,23 @@ func TestSetupRunnerKeepsOffAPortTheTerminalHolds(t *testing.T) {
 	}
 	if err := modules.take(free, holderOperation); err != nil {
 		t.Errorf("the free port was not given back: %v", err)
+	}
+
+	// Both failures are in the log, for the diagnostics' last errors,
+	// and the policy's key is not.
+	closeLog.Close()
+	lines, err := applog.Recent(logDir, 10, slog.LevelWarn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := strings.Join(lines, "\n")
+	for _, port := range []string{held, free} {
+		if !strings.Contains(logged, `"msg":"setup failed"`) || !strings.Contains(logged, port) {
+			t.Errorf("no failure line for %s in the log:\n%s", port, logged)
+		}
+	}
+	key := runnerTestPolicy[strings.Index(runnerTestPolicy, "SharedAccessKey=")+len("SharedAccessKey="):]
+	if data, _ := os.ReadFile(filepath.Join(logDir, applog.FileName)); strings.Contains(string(data), key) {
+		t.Error("the policy key reached the log")
 	}
 }

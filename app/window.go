@@ -20,7 +20,9 @@ func runWindow() int {
 	proxy := newProxyChoice(settings)
 	proxy.install()
 	logDir, _ := applog.Dir()
-	log, closeLog, logErr := applog.Open(logDir, applog.ParseLevel(string(settings.LogLevel)))
+	level := new(slog.LevelVar)
+	level.Set(applog.ParseLevel(string(settings.LogLevel)))
+	log, closeLog, logErr := applog.Open(logDir, level)
 	if logErr != nil {
 		fyne.LogError("opening the log", logErr) // the window works without it
 	}
@@ -39,6 +41,7 @@ func runWindow() int {
 	m.Credentials.UseKeyStore(services.KeyStore, prefs)
 	m.Setup.UseKeyStore(services.KeyStore, prefs)
 	m.Settings.OnChanged(proxy.set)
+	m.Settings.OnChanged(func(s ui.Settings) { level.Set(applog.ParseLevel(string(s.LogLevel))) })
 	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {
 		m.Status.SetConnection(lang.L("Local hub: {{.Addr}}", map[string]any{"Addr": services.LocalHub.Address()}))
@@ -60,7 +63,8 @@ func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences
 	services := ui.Services{Sessions: sessionFactory{log: log, proxy: proxy}}
 	modules := newModuleServices()
 	modules.baud = func() int { return ui.LoadSettings(prefs).BaudRate }
-	services.Setup = setupRunner{modules: modules}
+	modules.log = log
+	services.Setup = setupRunner{modules: modules, log: log}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()
 	if err != nil {
@@ -76,6 +80,6 @@ func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences
 	}
 	services.Sessions = sessionFactory{local: hub, log: log, proxy: proxy}
 	services.LocalHub = hub
-	services.Setup = setupRunner{modules: modules, local: hub}
+	services.Setup = setupRunner{modules: modules, local: hub, log: log}
 	return services, hub.Close
 }

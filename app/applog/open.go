@@ -33,14 +33,15 @@ func Dir() (string, error) {
 	return filepath.Join(dir, "qpyhub", "logs"), nil
 }
 
-// Open starts the log in dir at level. On failure it still returns a
+// Open starts the log in dir at level; a *slog.LevelVar lets the Settings
+// screen change it while the log is open. On failure it still returns a
 // logger that discards and a closer that does nothing, so the window
 // opens without a log rather than not at all.
-func Open(dir string, level slog.Level) (*slog.Logger, io.Closer, error) {
+func Open(dir string, level slog.Leveler) (*slog.Logger, io.Closer, error) {
 	return open(dir, level, maxSize, keepFiles)
 }
 
-func open(dir string, level slog.Level, max int64, keep int) (*slog.Logger, io.Closer, error) {
+func open(dir string, level slog.Leveler, max int64, keep int) (*slog.Logger, io.Closer, error) {
 	discard := slog.New(slog.DiscardHandler)
 	if dir == "" {
 		return discard, nopCloser{}, errors.New("log folder: not known")

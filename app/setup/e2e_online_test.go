@@ -59,4 +59,22 @@ func TestSetupHubPolicyOnlineConfirmedByTwin(t *testing.T) {
 		t.Fatalf("twin %s, %v", twin, err)
 	}
 	assertNoSecret(t, "progress", log.text(), keyOf(t, hub, res.DeviceID))
+
+	// The rows fill in while the module is set up, not only at the end.
+	first := func(stage string) (Progress, bool) {
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		for _, p := range log.list {
+			if p.Stage == stage {
+				return p, true
+			}
+		}
+		return Progress{}, false
+	}
+	if p, ok := first(StageIdentity); !ok || p.IMEI != "866327040000001" {
+		t.Errorf("identity stage starts with IMEI %q, want the module's", p.IMEI)
+	}
+	if p, ok := first(StageCredentials); !ok || p.DeviceID != res.DeviceID {
+		t.Errorf("credentials stage starts with device %q, want %q", p.DeviceID, res.DeviceID)
+	}
 }

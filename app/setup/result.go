@@ -32,6 +32,9 @@ type Progress struct {
 	State    string
 	Detail   string
 	Fraction float64
+	// IMEI and DeviceID as soon as the module and identity stages know
+	// them, so a tray's rows fill in while it runs.
+	IMEI, DeviceID string
 }
 
 // Outcomes of one module.

@@ -176,5 +176,5 @@ func (m *moduleRun) stepFraction(stage, state, detail string, within float64) {
 		done = float64(index + 1)
 	}
 	m.report(Progress{Port: m.port, Stage: stage, State: state, Detail: m.redact(detail),
-		Fraction: done / float64(len(Stages()))})
+		Fraction: done / float64(len(Stages())), IMEI: m.res.IMEI, DeviceID: m.res.DeviceID})
 }
