@@ -116,6 +116,7 @@ func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (setup.Plan, error) {
 		DPSCheckFromPC:         plan.CheckEnrollment,
 		TokenTTL:               plan.TokenTTL,
 		RecordFile:             plan.RecordFile,
+		CheckConnectionString:  plan.CheckConnectionString,
 		OverrideCheck:          plan.OverrideCheck,
 	}
 	switch plan.Identity {

@@ -23,7 +23,7 @@ func TestSetupRunnerTranslatesThePlan(t *testing.T) {
 		plan ui.SetupPlan
 		mode setup.IdentityMode
 	}{
-		{ui.SetupPlan{Identity: ui.SetupExistingDevice, DeviceConnectionString: "HostName=h;DeviceId=d;SharedAccessKey=a2V5"}, setup.IdentityDevice},
+		{ui.SetupPlan{Identity: ui.SetupExistingDevice, DeviceConnectionString: "HostName=h;DeviceId=d;SharedAccessKey=a2V5", CheckConnectionString: runnerTestPolicy}, setup.IdentityDevice},
 		{ui.SetupPlan{Identity: ui.SetupNewDevice, HubConnectionString: runnerTestPolicy, DeviceIDTemplate: "{imei}", ReuseExisting: true}, setup.IdentityRegistry},
 		{ui.SetupPlan{Identity: ui.SetupDPSGroup, IDScope: "0ne1", GroupKey: "a2V5", RegistrationIDTemplate: "r-{imei}", CheckEnrollment: true, TokenTTL: time.Hour}, setup.IdentityDPS},
 	}
@@ -35,7 +35,8 @@ func TestSetupRunnerTranslatesThePlan(t *testing.T) {
 		if p.Mode != tc.mode || p.ConnectionString != tc.plan.DeviceConnectionString || p.HubConnectionString != tc.plan.HubConnectionString ||
 			p.DeviceIDTemplate != tc.plan.DeviceIDTemplate || p.ReuseExisting != tc.plan.ReuseExisting || p.IDScope != tc.plan.IDScope ||
 			p.GroupKey != tc.plan.GroupKey || p.RegistrationIDTemplate != tc.plan.RegistrationIDTemplate ||
-			p.DPSCheckFromPC != tc.plan.CheckEnrollment || p.TokenTTL != tc.plan.TokenTTL || p.Server != "" {
+			p.DPSCheckFromPC != tc.plan.CheckEnrollment || p.TokenTTL != tc.plan.TokenTTL || p.Server != "" ||
+			p.CheckConnectionString != tc.plan.CheckConnectionString {
 			t.Errorf("%s: translated to %+v", tc.plan.Identity, p)
 		}
 	}

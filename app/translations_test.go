@@ -93,6 +93,20 @@ func sourceKeys(t *testing.T) map[string]string {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			// The Setup screen's field hints are constants of type
+			// fieldHint, shown through lang.L by describeError.
+			if spec, ok := n.(*ast.ValueSpec); ok {
+				if typ, ok := spec.Type.(*ast.Ident); ok && typ.Name == "fieldHint" {
+					for _, v := range spec.Values {
+						if lit, ok := v.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							if s, err := strconv.Unquote(lit.Value); err == nil {
+								keys[s] = fset.Position(lit.Pos()).String()
+							}
+						}
+					}
+				}
+				return true
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true

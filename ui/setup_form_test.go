@@ -28,6 +28,8 @@ func TestSetupFormErrorsUnderTheRightField(t *testing.T) {
 		{"broken key", false, 0, func(d *setupIdentity) *InputField { return d.ConnString }, "HostName=h.azure-devices.net;DeviceId=d;SharedAccessKey=not*base64", "SharedAccessKey is not base64"},
 		{"one device for a tray", true, 0, func(d *setupIdentity) *InputField { return d.ConnString }, testDeviceCS, "One device connection string is for one module"},
 		{"bad group key", false, 2, func(d *setupIdentity) *InputField { return d.GroupKey }, "not*base64", "is not base64"},
+		{"device string as check policy", false, 0, func(d *setupIdentity) *InputField { return d.CheckConnString }, testDeviceCS, "a hub shared access policy that may read twins"},
+		{"broken check policy in DPS mode", false, 2, func(d *setupIdentity) *InputField { return d.CheckConnString }, "HostName=h;SharedAccessKeyName=service;SharedAccessKey=not*base64", "SharedAccessKey is not base64"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -45,7 +47,7 @@ func TestSetupFormErrorsUnderTheRightField(t *testing.T) {
 			if !strings.Contains(r.shown(), tc.want) {
 				t.Errorf("the screen does not show %q", tc.want)
 			}
-			for _, other := range []*InputField{d.ConnString, d.HubConnString, d.IDTemplate, d.IDScope, d.GroupKey, d.RegTemplate} {
+			for _, other := range []*InputField{d.ConnString, d.HubConnString, d.IDTemplate, d.IDScope, d.GroupKey, d.RegTemplate, d.CheckConnString} {
 				if other != f && other.ErrorText() != "" {
 					t.Errorf("another field complains too: %q", other.ErrorText())
 				}
@@ -56,6 +58,45 @@ func TestSetupFormErrorsUnderTheRightField(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The modes without a policy of their own offer one for the cloud-side
+// check; it reaches the plan only there.
+func TestSetupCloudCheckPolicyIsOfferedWhereItHelps(t *testing.T) {
+	const checkCS = "HostName=tray.azure-devices.net;SharedAccessKeyName=service;SharedAccessKey=" + testPolicyKey
+	r := newSetupRig(t, &setupHub{policy: testPolicyCS}, replPort("/dev/ttyUSB2", "A"))
+	d := r.screen.Identity
+	for _, tc := range []struct {
+		mode    int
+		visible bool
+	}{{0, true}, {1, false}, {2, true}} {
+		d.Mode.SetSelected(d.Mode.Options[tc.mode])
+		if d.checkBox.Visible() != tc.visible {
+			t.Errorf("mode %d: check policy visible=%v, want %v", tc.mode, d.checkBox.Visible(), tc.visible)
+		}
+	}
+	d.UseLocalHub.SetChecked(true)
+	d.Mode.SetSelected(d.Mode.Options[0])
+	if d.checkBox.Visible() {
+		t.Error("the check policy is offered with the local hub, which brings its own")
+	}
+	d.UseLocalHub.SetChecked(false)
+	d.Mode.SetSelected(d.Mode.Options[0])
+	test.Type(d.ConnString.Entry, testDeviceCS)
+	test.Type(d.CheckConnString.Entry, checkCS)
+	call := r.start(t)
+	if call.plan.CheckConnectionString != checkCS || call.plan.DeviceConnectionString != testDeviceCS {
+		t.Errorf("plan check %q, device %q", call.plan.CheckConnectionString, call.plan.DeviceConnectionString)
+	}
+	r.end(t, call, nil)
+
+	d.Mode.SetSelected(d.Mode.Options[1])
+	test.Type(d.HubConnString.Entry, testPolicyCS)
+	call = r.start(t)
+	if call.plan.CheckConnectionString != "" {
+		t.Errorf("new-device plan carries a check policy %q", call.plan.CheckConnectionString)
+	}
+	r.end(t, call, nil)
 }
 
 func TestSetupTemplatePreviewAndMistakes(t *testing.T) {

@@ -42,6 +42,11 @@ type setupIdentity struct {
 	CheckEnrollment *widget.Check
 	EnrollmentErr   *widget.Label // a token needs the check from this PC
 
+	// CheckConnString is an optional policy for the cloud-side check in
+	// the modes that have no policy of their own.
+	CheckConnString *InputField
+	checkBox        *fyne.Container
+
 	hub       SetupLocalHub
 	hubPolicy string // what the local hub filled in, to take it back
 	boxes     []*fyne.Container
@@ -78,6 +83,13 @@ func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
 	d.EnrollmentErr.Wrapping = fyne.TextWrapWord
 	d.EnrollmentErr.Hide()
 
+	d.CheckConnString = NewInputField(lang.L("Hub policy for the cloud-side check (optional)"),
+		entry("", "HostName=…;SharedAccessKeyName=service;SharedAccessKey=…", true))
+	checkNote := widget.NewLabel(lang.L("With a policy that may read device twins (service or iothubowner), \"online\" is confirmed by the hub too. Without one, the module's own word is recorded as \"online (module only)\"."))
+	checkNote.Wrapping = fyne.TextWrapWord
+	checkNote.Importance = widget.LowImportance
+	d.checkBox = container.NewVBox(d.CheckConnString.Content(), checkNote)
+
 	d.boxes = []*fyne.Container{
 		container.NewVBox(d.ConnString.Content()),
 		container.NewVBox(d.HubConnString.Content(), d.Remember.Content(), d.IDTemplate.Content(), d.IDPreview, d.Reuse),
@@ -97,7 +109,7 @@ func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
 	if hub == nil {
 		d.UseLocalHub.Hide()
 	}
-	d.box = container.NewVBox(d.UseLocalHub, d.LocalHubErr, d.Mode, d.boxes[0], d.boxes[1], d.boxes[2])
+	d.box = container.NewVBox(d.UseLocalHub, d.LocalHubErr, d.Mode, d.boxes[0], d.boxes[1], d.boxes[2], d.checkBox)
 	d.Mode.SetSelected(d.Mode.Options[1])
 	return d
 }
@@ -129,6 +141,9 @@ func (d *setupIdentity) showMode() {
 			b.Hide()
 		}
 	}
+	// The new-device policy checks by itself; the local hub brings its own.
+	d.checkBox.Hidden = d.mode() == SetupNewDevice || d.UseLocalHub.Checked
+	d.checkBox.Refresh()
 	d.changed()
 }
 
@@ -141,7 +156,7 @@ func (d *setupIdentity) useLocalHub(on bool) {
 			d.HubConnString.Entry.SetText("")
 		}
 		d.hubPolicy = ""
-		d.changed()
+		d.showMode()
 		return
 	}
 	policy, err := d.hub.PolicyConnectionString()
@@ -154,27 +169,32 @@ func (d *setupIdentity) useLocalHub(on bool) {
 	d.hubPolicy = policy
 	d.HubConnString.Entry.SetText(policy)
 	d.Mode.SetSelected(d.Mode.Options[1])
-	d.changed()
+	d.showMode()
 }
 
 // fill validates the chosen identity for modules modules into plan; it
 // runs after the credentials step, since a token needs more from it.
 func (d *setupIdentity) fill(plan *SetupPlan, modules int, strict bool) bool {
 	token := plan.TokenTTL > 0
-	for _, f := range []*InputField{d.ConnString, d.HubConnString, d.IDTemplate, d.IDScope, d.GroupKey, d.RegTemplate} {
+	for _, f := range []*InputField{d.ConnString, d.HubConnString, d.IDTemplate, d.IDScope, d.GroupKey, d.RegTemplate, d.CheckConnString} {
 		f.SetError(nil)
 	}
 	plan.Identity = d.mode()
 	plan.LocalHub = d.UseLocalHub.Checked
+	checkOK := true
+	if !d.checkBox.Hidden {
+		plan.CheckConnectionString = strings.TrimSpace(d.CheckConnString.Entry.Text)
+		checkOK = plan.CheckConnectionString == "" || d.checkPolicyString(d.CheckConnString, plan.CheckConnectionString, strict, errNotCheckPolicy)
+	}
 	switch plan.Identity {
 	case SetupExistingDevice:
 		plan.DeviceConnectionString = strings.TrimSpace(d.ConnString.Entry.Text)
-		return d.checkDeviceString(plan.DeviceConnectionString, modules, token, strict)
+		return d.checkDeviceString(plan.DeviceConnectionString, modules, token, strict) && checkOK
 	case SetupNewDevice:
 		plan.HubConnectionString = strings.TrimSpace(d.HubConnString.Entry.Text)
 		plan.DeviceIDTemplate = strings.TrimSpace(d.IDTemplate.Entry.Text)
 		plan.ReuseExisting = d.Reuse.Checked
-		ok := d.checkPolicyString(plan.HubConnectionString, strict)
+		ok := d.checkPolicyString(d.HubConnString, plan.HubConnectionString, strict, errNotPolicyString)
 		return d.checkTemplate(d.IDTemplate, d.IDPreview, plan.DeviceIDTemplate, modules, strict, func(id string) error {
 			return cloud.ValidateDeviceID("device id", id)
 		}) && ok
@@ -192,7 +212,7 @@ func (d *setupIdentity) fill(plan *SetupPlan, modules int, strict bool) bool {
 		// The token is signed for the hub and device id DPS assigns.
 		d.EnrollmentErr.Hidden = !token || plan.CheckEnrollment
 		d.EnrollmentErr.Refresh()
-		return ok && d.EnrollmentErr.Hidden
+		return ok && d.EnrollmentErr.Hidden && checkOK
 	}
 }
 
@@ -222,6 +242,7 @@ func (h fieldHint) Error() string { return string(h) }
 const (
 	errOneDeviceForTray fieldHint = "One device connection string is for one module: choose New device or DPS to set up several."
 	errNotPolicyString  fieldHint = "This is a device connection string: paste a hub shared access policy instead (registryReadWrite or iothubowner)."
+	errNotCheckPolicy   fieldHint = "This is a device connection string: paste a hub shared access policy that may read twins (service or iothubowner)."
 	errSameIDForAll     fieldHint = "Every module needs its own id: put {imei} in the template."
 	errTokenOnly        fieldHint = "This connection string carries a token, not a key: a new token cannot be made from it. Paste the one with SharedAccessKey, or keep the key on the module."
 	errUnknownHole      fieldHint = "Use only the placeholders {model}, {imei}, {iccid} and {port}."

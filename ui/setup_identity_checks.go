@@ -38,9 +38,9 @@ func (d *setupIdentity) checkDeviceString(text string, modules int, token, stric
 	return true
 }
 
-// checkPolicyString accepts a hub shared access policy's connection string.
-func (d *setupIdentity) checkPolicyString(text string, strict bool) bool {
-	f := d.HubConnString
+// checkPolicyString accepts a hub shared access policy's connection
+// string in f; notPolicy says what to paste instead of a device's.
+func (d *setupIdentity) checkPolicyString(f *InputField, text string, strict bool, notPolicy fieldHint) bool {
 	if text == "" {
 		if strict {
 			f.SetError(&cloud.FieldError{Field: "connection string", Reason: cloud.ReasonMissing})
@@ -49,7 +49,7 @@ func (d *setupIdentity) checkPolicyString(text string, strict bool) bool {
 	}
 	cs, err := cloud.ParseConnectionString(text)
 	if err == nil && (cs.IsDevice() || cs.SharedAccessKeyName == "" || cs.SharedAccessKey == "") {
-		err = errNotPolicyString
+		err = notPolicy
 	}
 	if err != nil {
 		showNamedError(f, err)

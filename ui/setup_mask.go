@@ -24,7 +24,7 @@ func secretMask(plan SetupPlan) func(string) string {
 			secrets = append(secrets, strings.TrimSpace(s))
 		}
 	}
-	for _, cs := range []string{plan.DeviceConnectionString, plan.HubConnectionString} {
+	for _, cs := range []string{plan.DeviceConnectionString, plan.HubConnectionString, plan.CheckConnectionString} {
 		add(cs)
 		if parsed, err := cloud.ParseConnectionString(cs); err == nil {
 			add(parsed.SharedAccessKey)

@@ -45,6 +45,11 @@ type SetupPlan struct {
 	RegistrationIDTemplate string // "{imei}"
 	CheckEnrollment        bool   // register once from this PC before writing the module
 
+	// CheckConnectionString (SetupExistingDevice, SetupDPSGroup; optional)
+	// is a hub policy used only to confirm from the cloud side that the
+	// module came online; secret.
+	CheckConnectionString string
+
 	// TokenTTL is zero when the key goes on the module and the module mints
 	// its own tokens; otherwise a token valid this long is written instead.
 	TokenTTL time.Duration
