@@ -61,6 +61,7 @@ func newTerminalScreen(w fyne.Window, terminal ReplTerminal, current *ModulePort
 	s.Input = newHistoryEntry()
 	s.Input.SetPlaceHolder(lang.L("Python, then Enter"))
 	s.Input.OnSubmitted = s.sendLine
+	s.Input.onInterrupt = func() { s.control(TerminalSession.Interrupt) }
 	s.Send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), func() { s.sendLine(s.Input.Text) })
 	s.CtrlC = widget.NewButton(lang.L("Ctrl-C (stop)"), func() { s.control(TerminalSession.Interrupt) })
 	s.CtrlD = widget.NewButton("Ctrl-D", func() { s.write([]byte{0x04}) })

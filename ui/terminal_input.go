@@ -9,10 +9,13 @@ import (
 const terminalHistorySize = 200
 
 // historyEntry is the terminal's input line: Enter sends it, Up and Down
-// walk through the lines sent before, as in a shell.
+// walk through the lines sent before, as in a shell, and Ctrl+C with
+// nothing selected stops the module's program, as in a terminal (with a
+// selection it copies, as everywhere else).
 type historyEntry struct {
 	widget.Entry
-	history []string
+	onInterrupt func() // nil: Ctrl+C only copies
+	history     []string
 	at      int    // index into history while walking; len(history) when not
 	draft   string // what was typed before walking started
 }
@@ -34,6 +37,15 @@ func (e *historyEntry) TypedKey(key *fyne.KeyEvent) {
 	default:
 		e.Entry.TypedKey(key)
 	}
+}
+
+// TypedShortcut turns Ctrl+C without a selection into an interrupt.
+func (e *historyEntry) TypedShortcut(sc fyne.Shortcut) {
+	if _, isCopy := sc.(*fyne.ShortcutCopy); isCopy && e.SelectedText() == "" && e.onInterrupt != nil && !e.Disabled() {
+		e.onInterrupt()
+		return
+	}
+	e.Entry.TypedShortcut(sc)
 }
 
 func (e *historyEntry) walk(step int) {

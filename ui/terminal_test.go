@@ -176,6 +176,23 @@ func TestTerminalHistoryAndControlKeys(t *testing.T) {
 	if got := ft.last.sent(); got[len(got)-1] != "\x04" {
 		t.Errorf("Ctrl-D sent %q", got[len(got)-1])
 	}
+
+	// Ctrl+C in the input line: with nothing selected it stops the
+	// program; with a selection it copies and stops nothing.
+	s.Input.SetText("")
+	s.Input.TypedShortcut(&fyne.ShortcutCopy{Clipboard: fyne.CurrentApp().Clipboard()})
+	if c := strings.Join(ft.last.controls, ","); c != "interrupt,soft reset,interrupt" {
+		t.Errorf("Ctrl+C in an empty input: controls %q", c)
+	}
+	s.Input.SetText("print(42)")
+	s.Input.TypedShortcut(&fyne.ShortcutSelectAll{})
+	s.Input.TypedShortcut(&fyne.ShortcutCopy{Clipboard: fyne.CurrentApp().Clipboard()})
+	if got := fyne.CurrentApp().Clipboard().Content(); got != "print(42)" {
+		t.Errorf("Ctrl+C with a selection copied %q", got)
+	}
+	if c := strings.Join(ft.last.controls, ","); c != "interrupt,soft reset,interrupt" {
+		t.Errorf("Ctrl+C with a selection interrupted: controls %q", c)
+	}
 }
 
 func TestTerminalUnplugDisablesInput(t *testing.T) {
