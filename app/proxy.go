@@ -14,7 +14,8 @@ import (
 // Proxy modes, as a settings screen stores them.
 const (
 	ProxyNone        = "none"        // connect directly
-	ProxyEnvironment = "environment" // HTTPS_PROXY / NO_PROXY; "system" means the same
+	ProxyEnvironment = "environment" // HTTPS_PROXY / NO_PROXY
+	ProxySystem      = "system"      // the environment, else the OS setting (Windows)
 	ProxyManual      = "manual"      // one proxy URL, with optional user and password
 )
 
@@ -31,8 +32,10 @@ func ProxyFunc(mode, rawURL, user, password string) (func(*http.Request) (*url.U
 	switch mode {
 	case "", ProxyNone:
 		return nil, nil
-	case ProxyEnvironment, "system":
+	case ProxyEnvironment:
 		return http.ProxyFromEnvironment, nil
+	case ProxySystem:
+		return systemProxy, nil
 	case ProxyManual:
 		u, err := parseProxyURL(rawURL)
 		if err != nil {

@@ -43,7 +43,8 @@ const (
 type ProxyMode string
 
 const (
-	// ProxySystem follows HTTPS_PROXY/HTTP_PROXY/NO_PROXY.
+	// ProxySystem follows HTTPS_PROXY/HTTP_PROXY/NO_PROXY, else (Windows)
+	// the proxy of the Internet settings.
 	ProxySystem ProxyMode = "system"
 	ProxyNone   ProxyMode = "none"
 	ProxyManual ProxyMode = "manual"

@@ -61,7 +61,7 @@ func NewSettingsScreen(w fyne.Window, prefs fyne.Preferences) *SettingsScreen {
 	s.Capacity.OnChanged = func(string) { s.changed() }
 	s.LogLevel = widget.NewSelect([]string{lang.L("Errors only"), lang.L("Warnings and errors"), lang.L("Information"), lang.L("Debugging detail")}, func(string) { s.changed() })
 
-	s.ProxyMode = widget.NewSelect([]string{lang.L("System (environment variables)"), lang.L("No proxy"), lang.L("Manual")}, func(string) { s.changed() })
+	s.ProxyMode = widget.NewSelect([]string{lang.L("System (environment variables, else Windows proxy settings)"), lang.L("No proxy"), lang.L("Manual")}, func(string) { s.changed() })
 	s.ProxyURL = widget.NewEntry()
 	s.ProxyURL.SetPlaceHolder("http://proxy.example.com:8080")
 	s.ProxyURL.Validator = validateProxyURL

@@ -40,7 +40,7 @@ func TestSettingsRoundTripThroughPreferences(t *testing.T) {
 	w.SetContent(s.Content())
 	if s.Language.Selected != "Follow the system" || s.Theme.Selected != "Follow the system" ||
 		s.BaudRate.Selected != "115200" || s.Capacity.Text != "5000" || s.LogLevel.Selected != "Information" ||
-		s.ProxyMode.Selected != "System (environment variables)" {
+		s.ProxyMode.Selected != "System (environment variables, else Windows proxy settings)" {
 		t.Fatalf("first start shows %q %q %q %q %q %q", s.Language.Selected, s.Theme.Selected,
 			s.BaudRate.Selected, s.Capacity.Text, s.LogLevel.Selected, s.ProxyMode.Selected)
 	}
