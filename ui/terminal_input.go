@@ -16,8 +16,8 @@ type historyEntry struct {
 	widget.Entry
 	onInterrupt func() // nil: Ctrl+C only copies
 	history     []string
-	at      int    // index into history while walking; len(history) when not
-	draft   string // what was typed before walking started
+	at          int    // index into history while walking; len(history) when not
+	draft       string // what was typed before walking started
 }
 
 func newHistoryEntry() *historyEntry {
