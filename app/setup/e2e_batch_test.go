@@ -33,6 +33,22 @@ func TestSetupDPSModuleRegistersItself(t *testing.T) {
 		t.Fatalf("the module did not register through DPS itself:\n%s", log.text())
 	}
 	assertNoSecret(t, "progress", log.text(), testGroupKey, keyOf(t, hub, res.DeviceID))
+
+	// The module keeps its assignment for the next boot (no secret in it),
+	// and Restore takes it away with the program.
+	kept := string(moduleFiles(t, peer.Path())["qpyhub_dps.json"])
+	if !strings.Contains(kept, hub.HostName()) || !strings.Contains(kept, "866327040000042") {
+		t.Fatalf("kept assignment %q", kept)
+	}
+	assertNoSecret(t, "kept assignment", kept, testGroupKey, keyOf(t, hub, res.DeviceID))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := Restore(ctx, peer.Path()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := moduleFiles(t, peer.Path())["qpyhub_dps.json"]; ok {
+		t.Error("Restore left the kept assignment on the module")
+	}
 }
 
 // Three modules at once, one without SIM: its record says so, the other

@@ -74,8 +74,8 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 		}
 	}
 	// main.py no longer starts the program: its files can go, the config
-	// (with the key) first.
-	names := []string{"qpyhub_config.json"}
+	// (with the key) first, and the hub DPS assigned it.
+	names := []string{"qpyhub_config.json", "qpyhub_dps.json"}
 	for _, f := range files {
 		if f.Name != launcherName {
 			names = append(names, f.Name)

@@ -17,9 +17,17 @@ try:
     import ubinascii as binascii
 except ImportError:
     import binascii
+try:
+    import uos as os
+except ImportError:
+    import os
 import uhashlib
 
 CONFIG_PATH = '/usr/qpyhub_config.json'
+# Where the hub and device id DPS assigned are kept, so that a reboot does
+# not register again (DPS limits registrations, and each costs a round
+# trip on the cellular link). Not a secret.
+ASSIGNMENT_PATH = '/usr/qpyhub_dps.json'
 HUB_API = '2021-04-12'
 DPS_API = '2019-03-31'
 DPS_HOST = 'global.azure-devices-provisioning.net'
@@ -200,16 +208,69 @@ class _Refused(Exception):
     pass
 
 
-def _reason(e):
-    text = str(e)
+def _code(e):
     code = e.args[0] if e.args and isinstance(e.args[0], int) else None
+    text = str(e)
     i = text.find("error='")
     if i >= 0:  # umqtt on old firmware: "MQTT Connect error='5' FAIL"
         digits = text[i + 7:].split("'")[0]
         code = int(digits) if digits.isdigit() else code
+    return code
+
+
+def _reason(e):
+    code = _code(e)
     if code in _CONNACK:
         return '%s (%d)' % (_CONNACK[code], code)
-    return (type(e).__name__ + ' ' + text).strip()
+    return (type(e).__name__ + ' ' + str(e)).strip()
+
+
+# ---- the DPS assignment, kept between boots ----------------------------------
+
+def _assignment_for(d):
+    # The registration an assignment belongs to: another service, scope or
+    # registration id (a new setup) makes it stale.
+    return [d['host'], d['id_scope'], d['registration_id']]
+
+
+def load_assignment(d, path=ASSIGNMENT_PATH):
+    try:
+        f = open(path)
+        try:
+            doc = json.loads(f.read())
+        finally:
+            f.close()
+    except Exception:
+        return None
+    if not isinstance(doc, dict) or doc.get('for') != _assignment_for(d):
+        return None
+    hub, device = doc.get('hub'), doc.get('device')
+    if not hub or not device or not isinstance(hub, str) or not isinstance(device, str):
+        return None
+    return (hub, device)
+
+
+def save_assignment(d, hub, device, path=ASSIGNMENT_PATH):
+    # Written beside and renamed, so a power cut leaves the old file or
+    # the new one.
+    part = path + '.part'
+    f = open(part, 'w')
+    try:
+        f.write(json.dumps({'for': _assignment_for(d), 'hub': hub, 'device': device}))
+    finally:
+        f.close()
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+    os.rename(part, path)
+
+
+def forget_assignment(path=ASSIGNMENT_PATH):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def _query(topic, name):
@@ -252,6 +313,7 @@ class App:
         self.delay = 0
         self.stage = 'mqtt'
         self.assigned = None
+        self.kept = False  # self.assigned came from ASSIGNMENT_PATH
         self.beats = 0
         self.started = self.now()
 
@@ -398,6 +460,10 @@ class App:
                     self.close()
                     self.assigned = (state.get('assignedHub'), state.get('deviceId'))
                     self.say('dps', 'ok', 'hub=%s device=%s' % self.assigned)
+                    try:
+                        save_assignment(d, self.assigned[0], self.assigned[1])
+                    except Exception as e:
+                        self.say('dps', 'info', 'not kept for the next boot reason=' + _reason(e))
                     return self.assigned
                 if status in ('200', '202') and doc.get('status', 'assigning') == 'assigning':
                     wait = _query(topic, 'retry-after')
@@ -484,6 +550,11 @@ class App:
         self.info['started'] = self.started
         self.wait_network()
         self.check_clock()
+        if self.cfg['dps']:
+            self.assigned = load_assignment(self.cfg['dps'])
+            if self.assigned:
+                self.kept = True
+                self.say('dps', 'ok', 'hub=%s device=%s kept=1' % self.assigned)
         while True:
             try:
                 if self.cfg['dps'] and not self.assigned:
@@ -495,6 +566,12 @@ class App:
                 raise
             except Exception as e:
                 self.say(self.stage, 'fail', str(e) if isinstance(e, _Refused) else 'reason=' + _reason(e))
+                if self.kept and self.stage == 'mqtt' and _code(e) in (4, 5):
+                    # The hub no longer takes the kept assignment (the
+                    # device was moved or re-created): ask DPS again.
+                    forget_assignment()
+                    self.assigned, self.kept = None, False
+                    self.say('dps', 'info', 'kept assignment refused, registering again')
             self.close()
             self.delay = min(max(self.delay * 2, BACKOFF_MIN), BACKOFF_MAX)
             self.say(self.stage, 'info', 'retry_in=%d' % self.delay)

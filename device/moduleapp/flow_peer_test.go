@@ -288,6 +288,82 @@ func TestDPSRegistration(t *testing.T) {
 	checkNoSecrets(t, r, testKey)
 }
 
+// dpsConnects counts the connections made to the provisioning service.
+func dpsConnects(r runResult) int {
+	n := 0
+	for _, c := range r.rec.Connects {
+		if c.Server == DefaultDPSHost {
+			n++
+		}
+	}
+	return n
+}
+
+// A reboot uses the hub DPS assigned before instead of registering again.
+func TestDPSAssignmentIsKeptForTheNextBoot(t *testing.T) {
+	t.Parallel()
+	cfg := keyConfig(func(c *Config) {
+		c.DeviceID, c.Host = "", ""
+		c.DPS = &DPS{IDScope: "0ne00ABCDEF", RegistrationID: "sn-007"}
+	})
+	dps := map[string]any{"hub": "assigned.azure-devices.net", "device": "sn-007", "registration_id": "sn-007"}
+	boot := map[string]any{"net": [][]int{{3, 1}}, "dps": dps}
+	runs := runBoots(t, cfg, []map[string]any{boot, boot}, 8)
+	first, second := runs[0], runs[1]
+	if dpsConnects(first) != 1 || len(first.find("online", "ok")) != 1 {
+		t.Fatalf("first boot must register and come online:\n%s", first.lines())
+	}
+	second.wantOrder(t, "config ok", "network ok", "time ok", "dps ok", "sas ok", "mqtt ok", "twin ok", "online ok")
+	if n := dpsConnects(second); n != 0 {
+		t.Errorf("second boot contacted DPS %d times:\n%s", n, second.lines())
+	}
+	kept := second.find("dps", "ok")[0]
+	if kept.Fields["hub"] != "assigned.azure-devices.net" || kept.Fields["device"] != "sn-007" || kept.Fields["kept"] != "1" {
+		t.Errorf("kept assignment line %q", kept.Detail)
+	}
+	if h := second.rec.Connects[0]; h.Server != "assigned.azure-devices.net" || h.ClientID != "sn-007" {
+		t.Errorf("second boot connected to %+v", h)
+	}
+	checkNoSecrets(t, second, testKey)
+
+	// Another registration id (a new setup) does not take it over.
+	other := keyConfig(func(c *Config) {
+		c.DeviceID, c.Host = "", ""
+		c.DPS = &DPS{IDScope: "0ne00ABCDEF", RegistrationID: "sn-008"}
+	})
+	dps8 := map[string]any{"hub": "assigned.azure-devices.net", "device": "sn-008", "registration_id": "sn-008"}
+	r := runBoots(t, other, []map[string]any{{"net": [][]int{{3, 1}}, "dps": dps8}}, 8)[0]
+	if dpsConnects(r) != 1 {
+		t.Errorf("a fresh module must register:\n%s", r.lines())
+	}
+}
+
+// When the hub refuses the kept assignment (the device was moved or made
+// again), the program forgets it and registers again.
+func TestKeptAssignmentRefusedRegistersAgain(t *testing.T) {
+	t.Parallel()
+	cfg := keyConfig(func(c *Config) {
+		c.DeviceID, c.Host = "", ""
+		c.DPS = &DPS{IDScope: "0ne00ABCDEF", RegistrationID: "sn-007"}
+	})
+	first := map[string]any{"net": [][]int{{3, 1}},
+		"dps": map[string]any{"hub": "old.azure-devices.net", "device": "sn-007", "registration_id": "sn-007"}}
+	second := map[string]any{"net": [][]int{{3, 1}}, "connect": []string{"auth"},
+		"dps": map[string]any{"hub": "new.azure-devices.net", "device": "sn-007", "registration_id": "sn-007"}}
+	third := map[string]any{"net": [][]int{{3, 1}}, "dps": map[string]any{"hub": "unused.azure-devices.net"}}
+	runs := runBoots(t, cfg, []map[string]any{first, second, third}, 12)
+	r := runs[1]
+	r.wantOrder(t, "dps ok", "mqtt fail", "dps info", "dps info", "dps ok", "mqtt ok", "online ok")
+	if len(r.rec.Connects) != 3 || r.rec.Connects[0].Server != "old.azure-devices.net" ||
+		r.rec.Connects[1].Server != DefaultDPSHost || r.rec.Connects[2].Server != "new.azure-devices.net" {
+		t.Fatalf("connects %+v\n%s", r.rec.Connects, r.lines())
+	}
+	// The new assignment is the one kept for the boot after.
+	if c := runs[2].rec.Connects; len(c) == 0 || c[0].Server != "new.azure-devices.net" || dpsConnects(runs[2]) != 0 {
+		t.Errorf("third boot connected to %+v\n%s", c, runs[2].lines())
+	}
+}
+
 func TestDPSDisabled(t *testing.T) {
 	t.Parallel()
 	cfg := keyConfig(func(c *Config) { c.DPS = &DPS{IDScope: "0ne00ABCDEF", RegistrationID: "sn-007"} })

@@ -129,13 +129,40 @@ func runProgram(t *testing.T, config []byte, harnessScenario map[string]any, max
 // peerScenario.
 func runProgramOn(t *testing.T, peerScenario map[string]any, config []byte, harnessScenario map[string]any, maxLoops int) runResult {
 	t.Helper()
+	return runBootsOn(t, peerScenario, config, []map[string]any{harnessScenario}, maxLoops)[0]
+}
+
+// runBoots runs the program once per harness scenario on one module, as
+// if it rebooted in between: the files it wrote stay, the modules it
+// imported (and the stand-ins) are loaded afresh.
+func runBoots(t *testing.T, config []byte, boots []map[string]any, maxLoops int) []runResult {
+	t.Helper()
+	return runBootsOn(t, nil, config, boots, maxLoops)
+}
+
+func runBootsOn(t *testing.T, peerScenario map[string]any, config []byte, boots []map[string]any, maxLoops int) []runResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
 	s := startModule(t, ctx, config, peerScenario)
-	code := "import sys, ujson\nsys.path.append('/usr')\nimport qpyhub_harness as h\n" +
-		"h.setup(" + pyLiteral(t, harnessScenario) + ")\n" +
-		"import qpyhub_app\nqpyhub_app.run('/usr/qpyhub_config.json', max_loops=" + strconv.Itoa(maxLoops) + ")\nh.dump()\n"
-	out := mustExec(t, ctx, s, code)
+	var out []runResult
+	for _, sc := range boots {
+		code := "import sys, ujson, builtins\nsys.path.append('/usr')\n" +
+			"old = sys.modules.get('qpyhub_harness')\n" +
+			"if old:\n    builtins.__import__ = old._real_import\n" +
+			"for m in ('qpyhub_harness', 'qpyhub_app'):\n    sys.modules.pop(m, None)\n" +
+			"import qpyhub_harness as h\n" +
+			"h.setup(" + pyLiteral(t, sc) + ")\n" +
+			"import qpyhub_app\nqpyhub_app.run('/usr/qpyhub_config.json', max_loops=" + strconv.Itoa(maxLoops) + ")\nh.dump()\n"
+		out = append(out, parseRun(t, mustExec(t, ctx, s, code)))
+	}
+	return out
+}
+
+// parseRun splits what one run printed into the harness record and the
+// status lines.
+func parseRun(t *testing.T, out string) runResult {
+	t.Helper()
 	var r runResult
 	for _, line := range strings.Split(out, "\n") {
 		if doc, ok := strings.CutPrefix(line, "HARNESS-LOG "); ok {
@@ -152,7 +179,6 @@ func runProgramOn(t *testing.T, peerScenario map[string]any, config []byte, harn
 	return r
 }
 
-// lines shows the status lines for failure messages.
 func (r runResult) lines() string {
 	var b strings.Builder
 	for _, st := range r.status {
