@@ -16,8 +16,8 @@ func systemProxy(req *http.Request) (*url.URL, error) {
 		return http.ProxyFromEnvironment(req)
 	}
 	cfg := osProxySetting()
-	if cfg == nil {
-		return nil, nil
+	if cfg == nil || isLoopback(req.URL.Hostname()) {
+		return nil, nil // the local hub is never behind the proxy
 	}
 	return cfg.proxyFor(req.URL), nil
 }

@@ -15,11 +15,13 @@ import (
 type proxyChoice struct {
 	mu       sync.Mutex
 	settings ui.Settings
-	fromEnv  func(*http.Request) (*url.URL, error)
+	// system is the "System" mode's proxy: the environment, else the
+	// OS setting (systemProxy); tests replace it.
+	system func(*http.Request) (*url.URL, error)
 }
 
 func newProxyChoice(s ui.Settings) *proxyChoice {
-	return &proxyChoice{settings: s, fromEnv: http.ProxyFromEnvironment}
+	return &proxyChoice{settings: s, system: systemProxy}
 }
 
 // set replaces the settings; the Settings screen calls it on every change.
@@ -43,7 +45,7 @@ func (p *proxyChoice) proxy(req *http.Request) (*url.URL, error) {
 		}
 		return s.Proxy(), nil
 	}
-	return p.fromEnv(req)
+	return p.system(req)
 }
 
 // usedFor tells whether a connection to the hub host would go through a

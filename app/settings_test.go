@@ -99,7 +99,7 @@ func TestProxyChoice(t *testing.T) {
 	}
 	s := ui.DefaultSettings()
 	p := newProxyChoice(s)
-	p.fromEnv = func(*http.Request) (*url.URL, error) { return envProxy, nil }
+	p.system = func(*http.Request) (*url.URL, error) { return envProxy, nil }
 	hub := req("https://myhub.azure-devices.net/devices/x")
 
 	if u, _ := p.proxy(hub); u != envProxy {
@@ -130,7 +130,7 @@ func TestProxyChoice(t *testing.T) {
 func TestProxyChoiceDecidesTheConsoleTransport(t *testing.T) {
 	s := ui.DefaultSettings()
 	p := newProxyChoice(s)
-	p.fromEnv = func(*http.Request) (*url.URL, error) { return nil, nil } // no proxy in the environment
+	p.system = func(*http.Request) (*url.URL, error) { return nil, nil } // no proxy in the environment
 	tests := []struct {
 		mode ui.ProxyMode
 		host string
