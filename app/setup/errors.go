@@ -64,7 +64,7 @@ const (
 	PhraseDPSRefused      = "DPS refused the registration"
 	AdviceDPSRefused      = "check that the enrollment group is enabled, the ID scope and the group key"
 	PhraseDPSUnreachable  = "DPS could not be reached"
-	AdviceDPSUnreachable  = "check the ID scope, the network and the DPS host, then try again"
+	AdviceDPSUnreachable  = "check the ID scope, the network and the DPS host, then try again; behind a proxy, leave out the check from this PC (the module registers over its own cellular link)"
 	PhraseBadKey          = "the key cannot be used"
 	AdviceBadKey          = "copy the key or connection string again from the Azure portal"
 	PhraseWrite           = "writing the program to the module failed"
