@@ -49,6 +49,7 @@ func runWindow() int {
 	w.Resize(ui.WindowSize(prefs, fyne.NewSize(1100, 720)))
 	w.ShowAndRun()
 	m.SaveState(w.Canvas().Size())
+	prefs.Flush()
 	m.Console.Close()
 	m.Terminal.Disconnect()
 	m.Ports.Stop()

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Open reads the preferences at path. When path does not exist yet, the
@@ -15,7 +16,7 @@ import (
 // gives an empty store and an error saying so; the file is moved to
 // "<path>.bad" at the first change rather than overwritten.
 func Open(path string, from ...string) (*Store, error) {
-	s := &Store{path: path, values: map[string]any{}}
+	s := newStore(path)
 	for _, p := range append([]string{path}, from...) {
 		data, err := os.ReadFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -42,17 +43,22 @@ func Open(path string, from ...string) (*Store, error) {
 
 // InMemory is a store that keeps values for this run only, for when
 // there is no folder to keep them in.
-func InMemory() *Store { return &Store{values: map[string]any{}} }
+func InMemory() *Store { return newStore("") }
+
+func newStore(path string) *Store {
+	s := &Store{path: path, values: map[string]any{}}
+	s.written = sync.NewCond(&s.mu)
+	return s
+}
 
 // save writes all values to a temporary file in the same folder and
 // renames it over the file, so a reader or a crash sees the old file or
 // the new one, never part of one.
+// Only the writer goroutine calls it.
 func (s *Store) save() error {
-	if s.path == "" {
-		return nil // InMemory
-	}
 	s.mu.Lock()
 	data, err := json.MarshalIndent(s.values, "", "  ")
+	keepAside := s.keepAside
 	s.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("encoding preferences: %w", err)
@@ -61,11 +67,13 @@ func (s *Store) save() error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("saving preferences: %w", err)
 	}
-	if s.keepAside {
+	if keepAside {
 		if err := os.Rename(s.path, s.path+".bad"); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("keeping the unreadable preferences aside: %w", err)
 		}
+		s.mu.Lock()
 		s.keepAside = false
+		s.mu.Unlock()
 	}
 	tmp, err := os.CreateTemp(dir, ".preferences-*.tmp")
 	if err != nil {

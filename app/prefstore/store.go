@@ -14,18 +14,21 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// Store is a fyne.Preferences backed by a file. Every change is on disk
-// when the setter returns.
+// Store is a fyne.Preferences backed by a file. Setters return at once
+// (they run on the UI thread, and a synced write can take a while on a
+// busy Windows disk); one goroutine writes the file behind them, once for
+// a burst of changes. Flush waits for it.
 type Store struct {
 	path string
 
-	mu        sync.Mutex // guards values and listeners
+	mu        sync.Mutex // guards everything below
 	values    map[string]any
 	listeners []func()
-
-	writeMu   sync.Mutex // keeps writes in the order of the changes; guards keepAside
-	keepAside bool       // the file on disk was unreadable: move it, don't overwrite it
 	onError   func(error)
+	dirty     bool       // a change is not written yet
+	writing   bool       // the writer goroutine runs
+	written   *sync.Cond // signalled when the writer stops
+	keepAside bool       // the file on disk was unreadable: move it, don't overwrite it
 }
 
 var _ fyne.Preferences = (*Store)(nil)
@@ -69,19 +72,49 @@ func (s *Store) RemoveValue(key string) {
 	s.changed()
 }
 
+// changed starts the writer unless it runs, and tells the listeners.
 func (s *Store) changed() {
-	s.writeMu.Lock()
-	err := s.save()
-	s.writeMu.Unlock()
 	s.mu.Lock()
-	onError, listeners := s.onError, append([]func(){}, s.listeners...)
-	s.mu.Unlock()
-	if err != nil && onError != nil {
-		onError(err)
+	s.dirty = true
+	if !s.writing && s.path != "" {
+		s.writing = true
+		go s.write()
 	}
+	listeners := append([]func(){}, s.listeners...)
+	s.mu.Unlock()
 	for _, l := range listeners {
 		l()
 	}
+}
+
+// write saves until no change is left unwritten.
+func (s *Store) write() {
+	s.mu.Lock()
+	for s.dirty {
+		s.dirty = false
+		s.mu.Unlock()
+		err := s.save()
+		s.mu.Lock()
+		if err != nil && s.onError != nil {
+			onError := s.onError
+			s.mu.Unlock()
+			onError(err)
+			s.mu.Lock()
+		}
+	}
+	s.writing = false
+	s.written.Broadcast()
+	s.mu.Unlock()
+}
+
+// Flush returns when every change made before it is on disk (or its
+// write failed and was reported).
+func (s *Store) Flush() {
+	s.mu.Lock()
+	for s.writing {
+		s.written.Wait()
+	}
+	s.mu.Unlock()
 }
 
 // AddChangeListener calls f after every change.

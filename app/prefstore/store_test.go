@@ -18,6 +18,7 @@ func open(t *testing.T, path string, from ...string) *Store {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	t.Cleanup(s.Flush) // before the temporary folder goes
 	return s
 }
 
@@ -32,6 +33,7 @@ func TestValuesSurviveAReopen(t *testing.T) {
 	s.SetFloatList("fl", []float64{0.25, 3})
 	s.SetIntList("il", []int{1, 2, 3})
 	s.SetStringList("sl", []string{"myhub.azure-devices.net", "b"})
+	s.Flush()
 
 	r := open(t, path)
 	if !r.Bool("b") || r.Float("f") != 1100.5 || r.Int("i") != -7 || r.String("s") != "串口 COM3" {
@@ -94,6 +96,7 @@ func TestEveryChangeIsWholeOnDiskAndLeavesNoTemporaryFile(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	s.Flush()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +115,27 @@ func TestEveryChangeIsWholeOnDiskAndLeavesNoTemporaryFile(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("folder holds %v, want only preferences.json", names)
+	}
+}
+
+// Setters return before the file is written; Flush waits for the write,
+// and a burst of changes is written whole.
+func TestFlushWaitsForTheLastChange(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "preferences.json")
+	s := open(t, path)
+	for i := range 50 {
+		s.SetInt("n", i)
+	}
+	s.Flush()
+	if got := open(t, path).Int("n"); got != 49 {
+		t.Errorf("after Flush the file holds n=%d, want 49", got)
+	}
+	s.Flush() // nothing to write: returns at once
+	m := InMemory()
+	m.SetString("a", "b")
+	m.Flush()
+	if m.String("a") != "b" {
+		t.Error("an in-memory store must keep values")
 	}
 }
 
@@ -138,6 +162,7 @@ func TestAnUnreadableFileIsKeptAsideNotOverwritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := Open(path)
+	t.Cleanup(s.Flush)
 	if err == nil || !strings.Contains(err.Error(), path+".bad") {
 		t.Fatalf("Open error = %v, want one naming %s.bad", err, path)
 	}
@@ -148,6 +173,7 @@ func TestAnUnreadableFileIsKeptAsideNotOverwritten(t *testing.T) {
 		t.Errorf("Open changed the file to %q; opening must only read", got)
 	}
 	s.SetString("screen", "ports")
+	s.Flush()
 	kept, err := os.ReadFile(path + ".bad")
 	if err != nil || string(kept) != string(garbage) {
 		t.Errorf("kept file = %q, %v", kept, err)
@@ -183,6 +209,7 @@ func TestAnEarlierVersionsFileIsReadButNotChanged(t *testing.T) {
 		t.Fatalf("earlier values not read: %q %v", s.String("screen"), s.Float("window.width"))
 	}
 	s.SetString("screen", "console")
+	s.Flush()
 	if got, _ := os.ReadFile(old); string(got) != string(oldData) {
 		t.Errorf("earlier file changed to %s", got)
 	}
@@ -199,12 +226,14 @@ func TestAFailedWriteIsReportedAndTheValueKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	s, err := Open(filepath.Join(blocker, "preferences.json"))
+	t.Cleanup(s.Flush)
 	if err == nil || s == nil {
 		t.Fatalf("Open = %v, %v; want a usable store and the read error", s, err)
 	}
 	var got []error
 	s.OnSaveError(func(err error) { got = append(got, err) })
 	s.SetString("screen", "module")
+	s.Flush()
 	if len(got) != 1 || !strings.Contains(got[0].Error(), "preferences") {
 		t.Fatalf("errors reported = %v, want one about saving preferences", got)
 	}
