@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -18,6 +20,9 @@ type setupRunner struct {
 	modules *moduleServices // claims the ports, so the terminal keeps off them
 	local   *localHub       // nil when the local hub did not start
 	log     *slog.Logger    // one line per module; nil discards
+	// proxy is the Settings screen's proxy, for the enrollment check
+	// from this PC; nil connects directly.
+	proxy func(*http.Request) (*url.URL, error)
 }
 
 // Run implements ui.SetupRunner. A port the terminal or another operation
@@ -117,6 +122,7 @@ func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (setup.Plan, error) {
 		TokenTTL:               plan.TokenTTL,
 		RecordFile:             plan.RecordFile,
 		CheckConnectionString:  plan.CheckConnectionString,
+		Proxy:                  r.proxy,
 		OverrideCheck:          plan.OverrideCheck,
 	}
 	switch plan.Identity {

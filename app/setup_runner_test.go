@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,8 +29,10 @@ func TestSetupRunnerTranslatesThePlan(t *testing.T) {
 		{ui.SetupPlan{Identity: ui.SetupNewDevice, HubConnectionString: runnerTestPolicy, DeviceIDTemplate: "{imei}", ReuseExisting: true}, setup.IdentityRegistry},
 		{ui.SetupPlan{Identity: ui.SetupDPSGroup, IDScope: "0ne1", GroupKey: "a2V5", RegistrationIDTemplate: "r-{imei}", CheckEnrollment: true, TokenTTL: time.Hour}, setup.IdentityDPS},
 	}
+	proxied := false
+	proxy := func(*http.Request) (*url.URL, error) { proxied = true; return nil, nil }
 	for _, tc := range tests {
-		p, err := setupRunner{}.pipelinePlan(tc.plan)
+		p, err := setupRunner{proxy: proxy}.pipelinePlan(tc.plan)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.plan.Identity, err)
 		}
@@ -38,6 +42,15 @@ func TestSetupRunnerTranslatesThePlan(t *testing.T) {
 			p.DPSCheckFromPC != tc.plan.CheckEnrollment || p.TokenTTL != tc.plan.TokenTTL || p.Server != "" ||
 			p.CheckConnectionString != tc.plan.CheckConnectionString {
 			t.Errorf("%s: translated to %+v", tc.plan.Identity, p)
+		}
+		proxied = false
+		if p.Proxy == nil {
+			t.Errorf("%s: the Settings proxy did not reach the pipeline", tc.plan.Identity)
+			continue
+		}
+		_, _ = p.Proxy(&http.Request{URL: &url.URL{Scheme: "https", Host: "dps"}})
+		if !proxied {
+			t.Errorf("%s: the pipeline's proxy is not the Settings one", tc.plan.Identity)
 		}
 	}
 }

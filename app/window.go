@@ -65,7 +65,7 @@ func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences
 	modules := newModuleServices()
 	modules.baud = func() int { return ui.LoadSettings(prefs).BaudRate }
 	modules.log = log
-	services.Setup = setupRunner{modules: modules, log: log}
+	services.Setup = setupRunner{modules: modules, log: log, proxy: proxy.proxy}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()
 	if err != nil {
@@ -81,6 +81,6 @@ func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences
 	}
 	services.Sessions = sessionFactory{local: hub, log: log, proxy: proxy}
 	services.LocalHub = hub
-	services.Setup = setupRunner{modules: modules, local: hub, log: log}
+	services.Setup = setupRunner{modules: modules, local: hub, log: log, proxy: proxy.proxy}
 	return services, hub.Close
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"net/http"
+	"net/url"
 
+	"qpyhub/cloud"
 	"qpyhub/cloud/dps"
 )
 
@@ -13,6 +16,7 @@ type dpsRequest struct {
 	IDScope, RegistrationID, DeviceKey string
 	Host, ServerAddr                   string
 	RootCAs                            *x509.CertPool
+	Proxy                              func(*http.Request) (*url.URL, error)
 }
 
 // dpsAnswer is what DPS assigned.
@@ -22,12 +26,32 @@ type dpsAnswer struct {
 
 // registerWithDPS registers from the PC over MQTT, as the module will.
 func registerWithDPS(ctx context.Context, req dpsRequest) (dpsAnswer, error) {
-	a, err := dps.Register(ctx, dps.Config{IDScope: req.IDScope, RegistrationID: req.RegistrationID,
-		DeviceKey: req.DeviceKey, Host: req.Host, ServerAddr: req.ServerAddr, RootCAs: req.RootCAs})
+	cfg := dps.Config{IDScope: req.IDScope, RegistrationID: req.RegistrationID,
+		DeviceKey: req.DeviceKey, Host: req.Host, ServerAddr: req.ServerAddr, RootCAs: req.RootCAs}
+	if viaProxy(req) {
+		// Only WebSockets (443) cross an HTTP proxy; 8883 would not get out.
+		cfg.WebSocket, cfg.Proxy = true, req.Proxy
+	}
+	a, err := dps.Register(ctx, cfg)
 	if err != nil {
 		return dpsAnswer{}, err
 	}
 	return dpsAnswer{Hub: a.AssignedHub, DeviceID: a.DeviceID}, nil
+}
+
+// viaProxy tells whether the proxy names one for the DPS host. A server
+// override (the local hub) is always reached directly.
+func viaProxy(req dpsRequest) bool {
+	if req.Proxy == nil || req.ServerAddr != "" {
+		return false
+	}
+	host := req.Host
+	if host == "" {
+		host = cloud.DPSGlobalHost
+	}
+	u, err := req.Proxy(&http.Request{Method: http.MethodGet, Header: http.Header{}, Host: host,
+		URL: &url.URL{Scheme: "https", Host: host, Path: "/$iothub/websocket"}})
+	return err != nil || u != nil // a broken setting is reported by the dial
 }
 
 // dpsFailure turns a registration failure into the identity stage's

@@ -1,6 +1,8 @@
 package setup
 
 import (
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -52,6 +54,12 @@ type Plan struct {
 	// CheckConnectionString is an optional hub policy string used only to
 	// confirm from the cloud side in the device and DPS modes.
 	CheckConnectionString string
+
+	// Proxy is this PC's HTTP proxy, as http.Transport.Proxy picks it;
+	// when it names one for the DPS host, the enrollment check from this
+	// PC registers over WebSockets through it (the module registers over
+	// its own cellular link and never needs it). nil connects directly.
+	Proxy func(*http.Request) (*url.URL, error)
 
 	// TokenTTL > 0 writes a SAS token of that lifetime instead of the key.
 	TokenTTL time.Duration

@@ -127,7 +127,7 @@ func (m *moduleRun) identifyFromDPS(ctx context.Context) error {
 	}
 	m.step(StageIdentity, StateRunning, "DPS "+regID)
 	ans, err := m.p.register(ctx, dpsRequest{IDScope: plan.IDScope, RegistrationID: regID, DeviceKey: key,
-		Host: plan.DPSHost, ServerAddr: plan.Server, RootCAs: m.p.rootCAs()})
+		Host: plan.DPSHost, ServerAddr: plan.Server, RootCAs: m.p.rootCAs(), Proxy: plan.Proxy})
 	if err != nil {
 		return m.dpsFailure(err)
 	}

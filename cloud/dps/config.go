@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -40,6 +41,11 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// WebSocket selects MQTT over wss://{Host}:443/$iothub/websocket.
 	WebSocket bool
+	// Proxy picks the HTTP(S) proxy that tunnels the WebSocket connection,
+	// as http.Transport.Proxy does; nil connects directly. Needs WebSocket.
+	Proxy func(*http.Request) (*url.URL, error)
+	// ProxyRootCAs verifies an https:// proxy; nil means the system's roots.
+	ProxyRootCAs *x509.CertPool
 	// MinRetry and MaxRetry clamp DPS's retry-after hint (default 1 s and
 	// 300 s); a local test service may shorten both.
 	MinRetry, MaxRetry time.Duration
@@ -64,6 +70,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxRetry < c.MinRetry {
 		return c, &ConfigError{Field: "MaxRetry", Reason: ReasonRetryRange}
+	}
+	if c.Proxy != nil && !c.WebSocket {
+		return c, &ConfigError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
 	}
 	if c.ResponseTimeout <= 0 {
 		c.ResponseTimeout = DefaultResponseTimeout

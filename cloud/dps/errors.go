@@ -5,13 +5,15 @@ import (
 	"strconv"
 
 	"qpyhub/cloud/internal/connfail"
+	"qpyhub/cloud/internal/wsdial"
 )
 
 // Reasons carried by this package's errors: constant English phrases that
 // name the cause and the next step, for a user interface to translate.
 const (
-	ReasonBadServer  = "is not host:port or an ssl:// or wss:// URL"
-	ReasonRetryRange = "must not be shorter than MinRetry"
+	ReasonBadServer           = "is not host:port or an ssl:// or wss:// URL"
+	ReasonRetryRange          = "must not be shorter than MinRetry"
+	ReasonProxyNeedsWebSocket = "a proxy works only with MQTT over WebSockets (443)"
 
 	ReasonNotAuthorized  = "not authorized: check the ID scope, the registration id and the key (for a group, the key derived from the group key)"
 	ReasonUntrusted      = "the provisioning service's certificate is not trusted: check the CA file or the host name"
@@ -35,13 +37,13 @@ const (
 // Reasons lists every reason this package's errors carry, so a user
 // interface can check that it translates them all.
 func Reasons() []string {
-	return []string{
+	return append([]string{
 		ReasonBadServer, ReasonRetryRange,
 		ReasonNotAuthorized, ReasonUntrusted, ReasonTLSFailed, ReasonUnreachable,
 		ReasonUnavailable, ReasonRefused, ReasonSubscribe, ReasonConnectionLost, ReasonNoAnswer,
 		ReasonDisabled, ReasonFailed, ReasonRejected, ReasonUnknownOp, ReasonThrottled,
-		ReasonServiceFailed, ReasonBadAnswer,
-	}
+		ReasonServiceFailed, ReasonBadAnswer, ReasonProxyNeedsWebSocket,
+	}, wsdial.Reasons()...) // a ConnectError through a proxy carries the proxy's reason
 }
 
 // ErrNotAuthorized matches a *ConnectError whose Reason is
@@ -121,6 +123,11 @@ func refusalReason(status int) string {
 // classifyConnectError maps what paho and the network said to advice.
 func classifyConnectError(addr string, err error) *ConnectError {
 	ce := &ConnectError{Addr: addr, Err: err}
+	var pe *wsdial.ProxyError
+	if errors.As(err, &pe) { // the service was never reached
+		ce.Reason, ce.Err = pe.Reason, pe
+		return ce
+	}
 	ce.Reason = connectReasons[connfail.Classify(err)]
 	return ce
 }

@@ -14,6 +14,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"qpyhub/cloud"
+	"qpyhub/cloud/internal/wsdial"
 )
 
 // Assignment is where DPS put the device.
@@ -64,7 +65,14 @@ func Register(ctx context.Context, cfg Config) (Assignment, error) {
 		answers: make(chan response, answerBuffer),
 		lost:    make(chan error, 1),
 	}
-	client := mqtt.NewClient(r.options(broker, creds, tlsCfg))
+	opts := r.options(broker, creds, tlsCfg)
+	if broker.Scheme == "wss" {
+		// Our own dialer: the proxy is Config.Proxy and nothing else.
+		opts.SetCustomOpenConnectionFn(func(u *url.URL, _ mqtt.ClientOptions) (net.Conn, error) {
+			return wsdial.Dial(ctx, u, tlsCfg, connectTimeout, cfg.Proxy, cfg.ProxyRootCAs)
+		})
+	}
+	client := mqtt.NewClient(opts)
 	if err := waitToken(ctx, client.Connect()); err != nil {
 		client.Disconnect(0)
 		if ctx.Err() != nil {

@@ -5,12 +5,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"qpyhub/cloud"
 	"qpyhub/cloud/hubclient"
+	"qpyhub/cloud/hubclient/proxytest"
 	"qpyhub/cloud/hubsim"
 )
 
@@ -95,6 +97,37 @@ func TestGroupEnrollment(t *testing.T) {
 			}
 			connectAsDevice(ctx, t, hub, got, derived)
 		})
+	}
+}
+
+// A PC behind a company proxy registers over WebSockets through it; a
+// wrong proxy password is said as such.
+func TestRegisterThroughProxy(t *testing.T) {
+	hub := startHub(t)
+	if err := hub.AddEnrollmentGroup("trays", groupKey, true); err != nil {
+		t.Fatal(err)
+	}
+	proxy := proxytest.Start("tech", "pr0xy", false)
+	defer proxy.Close()
+	cfg := localConfig(t, hub, groupRegID, derivedKey)
+	cfg.WebSocket, cfg.ServerAddr = true, hub.WSURL()
+	cfg.Proxy = http.ProxyURL(proxy.URL("tech", "pr0xy"))
+	got, err := Register(testContext(t), cfg)
+	if err != nil || got.DeviceID != groupRegID {
+		t.Fatalf("Register through the proxy = %+v, %v", got, err)
+	}
+	if tunnels := proxy.Tunnels(); len(tunnels) != 1 {
+		t.Errorf("proxy tunnels %v, want one", tunnels)
+	}
+
+	cfg.Proxy = http.ProxyURL(proxy.URL("tech", "wrong"))
+	_, err = Register(testContext(t), cfg)
+	var ce *ConnectError
+	if !errors.As(err, &ce) || ce.Reason != hubclient.ReasonProxyAuth {
+		t.Fatalf("wrong proxy password: %v, want %q", err, hubclient.ReasonProxyAuth)
+	}
+	if strings.Contains(err.Error(), "wrong") {
+		t.Errorf("the error quotes the proxy password: %v", err)
 	}
 }
 
@@ -274,6 +307,7 @@ func TestConfigRefused(t *testing.T) {
 		{"key not base64", func(c Config) Config { c.DeviceKey = "not a key!"; return c }, isFieldError("device key", cloud.ReasonNotBase64)},
 		{"registration id with slash", func(c Config) Config { c.RegistrationID = "a/b"; return c }, isFieldError("registration id", cloud.ReasonBadIDChars)},
 		{"no ID scope", func(c Config) Config { c.IDScope = ""; return c }, isFieldError("ID scope", cloud.ReasonMissing)},
+		{"proxy without WebSockets", func(c Config) Config { c.Proxy = http.ProxyFromEnvironment; return c }, isConfigError("proxy", ReasonProxyNeedsWebSocket)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
