@@ -44,6 +44,7 @@ type setupFlags struct {
 	allQuectel, dps        bool
 	asJSON, restore        bool
 	tokenTTL, caFile, rest string
+	proxy                  hubConnFlags // only its proxy fields
 }
 
 // setupCommand is one run of "qpyhub setup"; listPorts is the outside world.
@@ -119,6 +120,8 @@ func (c setupCommand) parse(args []string) (*setupFlags, int) {
 	fs.StringVar(&f.caFile, "ca", "", lang.L("PEM file of the CA to trust instead of the built-in roots (a local hub's CA)"))
 	fs.StringVar(&f.rest, "rest", "", lang.L("https:// address of the hub's REST endpoint (a local hub)"))
 	fs.BoolVar(&p.OverrideCheck, "override-check", false, lang.L("go on when the module check finds a problem"))
+	fs.StringVar(&f.proxy.proxy, "proxy", "", lang.L("reach Azure from this PC through this HTTP proxy, http://[user@]host:port (password in QPYHUB_PROXY_PASSWORD)"))
+	fs.BoolVar(&f.proxy.proxyFromEnv, "proxy-from-env", false, lang.L("reach Azure from this PC through the proxy named by HTTPS_PROXY and NO_PROXY"))
 	fs.BoolVar(&f.restore, "restore", false, lang.L("put the module's own main.py back and remove the program"))
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), lang.L("Usage: qpyhub setup --port P|--all-quectel (--connection-string CS | --hub-connection-string HCS | --dps --id-scope S --group-key K) [flags]"))
@@ -186,6 +189,11 @@ func (c setupCommand) complete(f *setupFlags) int {
 		return badArgument(c.stderr, "setup", "--rest", lang.L("must be an https:// address"))
 	}
 	p.ServiceURL = f.rest
+	proxy, flagName, err := f.proxy.proxyFunc()
+	if err != nil {
+		return badArgument(c.stderr, "setup", flagName, err.Error())
+	}
+	p.Proxy = proxy // nil: HTTPS as the default transport does, DPS directly
 	return 0
 }
 

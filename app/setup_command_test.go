@@ -29,6 +29,8 @@ func TestSetupBadArguments(t *testing.T) {
 		{"dps without scope", []string{"--port", "/dev/x", "--dps", "--group-key", "c2VjcmV0"}, "--id-scope"},
 		{"missing ca file", []string{"--port", "/dev/x", "--connection-string", device, "--ca", "/nonexistent/ca.pem"}, "--ca"},
 		{"stray argument", []string{"--port", "/dev/x", "extra"}, "extra"},
+		{"socks proxy", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "socks5://proxy.corp:1080"}, "--proxy"},
+		{"two proxies", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "http://proxy.corp:3128", "--proxy-from-env"}, "--proxy"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -35,7 +35,7 @@ type cloudChecker struct {
 // errNoRights means the policy may not make that call.
 var errNoRights = errors.New("the policy has no right for this call")
 
-func newCloudChecker(policyCS, serviceURL string, roots *x509.CertPool, now func() time.Time) (*cloudChecker, error) {
+func newCloudChecker(policyCS, serviceURL string, roots *x509.CertPool, proxy func(*http.Request) (*url.URL, error), now func() time.Time) (*cloudChecker, error) {
 	cs, err := cloud.ParseConnectionString(policyCS)
 	if err != nil {
 		return nil, err
@@ -53,6 +53,9 @@ func newCloudChecker(policyCS, serviceURL string, roots *x509.CertPool, now func
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
+	if proxy != nil {
+		tr.Proxy = proxy
+	}
 	return &cloudChecker{base: base, host: cs.HostName, policy: cs.SharedAccessKeyName, key: cs.SharedAccessKey,
 		http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, now: now}, nil
 }

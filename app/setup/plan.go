@@ -55,10 +55,11 @@ type Plan struct {
 	// confirm from the cloud side in the device and DPS modes.
 	CheckConnectionString string
 
-	// Proxy is this PC's HTTP proxy, as http.Transport.Proxy picks it;
-	// when it names one for the DPS host, the enrollment check from this
-	// PC registers over WebSockets through it (the module registers over
-	// its own cellular link and never needs it). nil connects directly.
+	// Proxy is this PC's HTTP proxy, as http.Transport.Proxy picks it,
+	// for the PC's own calls: the registry and twin (HTTPS) and the
+	// enrollment check, which then registers over WebSockets (443). The
+	// modules use their cellular link and never need it. nil leaves HTTPS
+	// to the default transport and dials DPS directly.
 	Proxy func(*http.Request) (*url.URL, error)
 
 	// TokenTTL > 0 writes a SAS token of that lifetime instead of the key.

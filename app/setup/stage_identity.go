@@ -79,7 +79,7 @@ func (m *moduleRun) identifyFromRegistry(ctx context.Context) error {
 		return fail(StageIdentity, PhraseTemplate, AdviceTemplate, templateDetail(plan.DeviceIDTemplate, err), err)
 	}
 	m.res.DeviceID = id
-	rc, err := registry.New(plan.HubConnectionString, registry.Options{BaseURL: plan.ServiceURL, RootCAs: m.p.rootCAs()})
+	rc, err := registry.New(plan.HubConnectionString, registry.Options{BaseURL: plan.ServiceURL, RootCAs: m.p.rootCAs(), Proxy: plan.Proxy})
 	if err != nil {
 		return fail(StageIdentity, PhraseRegistry, AdviceRegistry, "", err)
 	}

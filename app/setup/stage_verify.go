@@ -61,7 +61,7 @@ func (m *moduleRun) cloudBaseline(ctx context.Context) (*cloudChecker, int) {
 	if policy == "" {
 		return nil, -1
 	}
-	c, err := newCloudChecker(policy, m.p.plan.ServiceURL, m.p.rootCAs(), m.p.now)
+	c, err := newCloudChecker(policy, m.p.plan.ServiceURL, m.p.rootCAs(), m.p.plan.Proxy, m.p.now)
 	if err != nil {
 		return nil, -1
 	}
