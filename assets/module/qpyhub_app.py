@@ -273,6 +273,14 @@ def forget_assignment(path=ASSIGNMENT_PATH):
         pass
 
 
+def _json(body):
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
 def _query(topic, name):
     for part in topic[topic.find('?') + 1:].split('&'):
         if part.startswith(name + '='):
@@ -314,6 +322,7 @@ class App:
         self.stage = 'mqtt'
         self.assigned = None
         self.kept = False  # self.assigned came from ASSIGNMENT_PATH
+        self.desired_version = None  # of the desired properties last applied
         self.beats = 0
         self.started = self.now()
 
@@ -490,33 +499,48 @@ class App:
         twin_rid = self.next_rid()
         c.publish('$iothub/twin/PATCH/properties/reported/?$rid=' + twin_rid,
                   json.dumps({'qpyhub': self.info}))
+        # The whole twin, for desired properties set while offline.
+        get_rid = self.next_rid()
+        c.publish('$iothub/twin/GET/?$rid=' + get_rid, '')
         renew = expiry and self.now() + (expiry - self.now()) * 4 // 5
         online = False
         last_ping = self.now()
         next_beat = 0
+        last_beat = 0
         while True:
             got = self.take()
             for topic, body in got:
+                desired = None
                 if topic.startswith('$iothub/twin/res/'):
                     status = topic.split('/')[3]
-                    if _query(topic, '$rid') != twin_rid:
+                    rid = _query(topic, '$rid')
+                    if rid == get_rid and status == '200':
+                        desired = (_json(body) or {}).get('desired')
+                    elif rid != twin_rid:
                         continue
-                    if status not in ('200', '204'):
+                    elif status not in ('200', '204'):
                         self.say('twin', 'fail', 'status=' + status)
                         continue
-                    self.say('twin', 'ok', 'version=' + _query(topic, '$version'))
-                    if not online:
-                        online = True
-                        next_beat = self.now()
-                        self.say('online', 'ok', 'device=' + device)
+                    else:
+                        self.say('twin', 'ok', 'version=' + _query(topic, '$version'))
+                        if not online:
+                            online = True
+                            next_beat = self.now()
+                            self.say('online', 'ok', 'device=' + device)
+                elif topic.startswith('$iothub/twin/PATCH/properties/desired/'):
+                    self.say('twin', 'info', 'desired version=' + _query(topic, '$version'))
+                    desired = _json(body)
                 else:
                     self.handle(c, device, topic, body)
+                if desired is not None and self.desired(desired) and online:
+                    next_beat = last_beat + cfg['heartbeat']
             now = self.now()
             if online and now >= next_beat:
                 self.beats += 1
                 c.publish('devices/' + device + '/messages/events/$.ct=application%2Fjson&$.ce=utf-8',
                           json.dumps({'heartbeat': self.beats, 'uptime': now - self.started}))
                 self.say('heartbeat', 'ok', 'n=%d' % self.beats)
+                last_beat = now
                 next_beat = now + cfg['heartbeat']
                 last_ping = now
             elif now - last_ping >= KEEPALIVE // 2:
@@ -530,14 +554,40 @@ class App:
             if not got:
                 self.tick(1)
 
+    def desired(self, doc):
+        # The twin's desired {"qpyhub": {"heartbeat": N}} sets the heartbeat
+        # interval without a new setup; the value taken is reported back.
+        # True when the interval changed. The twin GET and the PATCHes can
+        # arrive in any order: a desired version not newer than the one
+        # applied is stale.
+        if not isinstance(doc, dict):
+            return False
+        version = doc.get('$version')
+        if isinstance(version, int):
+            if self.desired_version is not None and version <= self.desired_version:
+                return False
+            self.desired_version = version
+        q = doc.get('qpyhub')
+        if not isinstance(q, dict) or 'heartbeat' not in q:
+            return False
+        v = q['heartbeat']
+        if not isinstance(v, int) or isinstance(v, bool) or v < 5 or v > 86400:
+            self.say('twin', 'info', 'desired heartbeat ignored reason=must be a whole number from 5 to 86400')
+            return False
+        if v == self.cfg['heartbeat']:
+            return False
+        self.cfg['heartbeat'] = v
+        self.client.publish('$iothub/twin/PATCH/properties/reported/?$rid=' + self.next_rid(),
+                            json.dumps({'qpyhub': {'heartbeat': v}}))
+        self.say('twin', 'ok', 'heartbeat=%d' % v)
+        return True
+
     def handle(self, c, device, topic, body):
         if topic.startswith('$iothub/methods/POST/'):
             name = topic[len('$iothub/methods/POST/'):].split('/')[0]
             status, answer = (200, {'pong': True}) if name == 'ping' else (404, {'error': 'no method ' + name})
             c.publish('$iothub/methods/res/%d/?$rid=%s' % (status, _query(topic, '$rid')), json.dumps(answer))
             self.say('method', 'ok' if status == 200 else 'info', 'name=%s status=%d' % (name, status))
-        elif topic.startswith('$iothub/twin/PATCH/properties/desired/'):
-            self.say('twin', 'info', 'desired version=' + _query(topic, '$version'))
         elif topic.startswith('devices/' + device + '/messages/devicebound/'):
             try:
                 text = body.decode()

@@ -4,6 +4,7 @@ package moduleapp
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -146,6 +147,62 @@ func TestOnlineFlow(t *testing.T) {
 		t.Errorf("%d waits, want the 25 allowed", len(r.rec.Sleeps))
 	}
 	checkNoSecrets(t, r, testKey)
+}
+
+// The twin's desired qpyhub.heartbeat changes the interval, whether it
+// was set while the module was offline (twin GET) or arrives later
+// (desired PATCH); a value out of range is said and ignored, and a stale
+// version (the GET's answer arriving after a newer PATCH) changes nothing.
+func TestDesiredHeartbeat(t *testing.T) {
+	t.Parallel()
+	heartbeats := func(r runResult) (taken, reported []string, beats []int) {
+		for _, st := range r.find("twin", "ok") {
+			if v := st.Fields["heartbeat"]; v != "" {
+				taken = append(taken, v)
+			}
+		}
+		for _, p := range r.rec.Pubs {
+			switch {
+			case strings.HasPrefix(p.Topic, "$iothub/twin/PATCH/properties/reported/") && strings.Contains(p.Msg, `"heartbeat"`):
+				reported = append(reported, p.Msg)
+			case strings.HasPrefix(p.Topic, "devices/dev-01/messages/events/"):
+				var hb struct{ Uptime int }
+				if err := json.Unmarshal([]byte(p.Msg), &hb); err != nil {
+					t.Fatal(err)
+				}
+				beats = append(beats, hb.Uptime)
+			}
+		}
+		return taken, reported, beats
+	}
+
+	// Set while offline: the twin GET brings it.
+	offline := map[string]any{"qpyhub": map[string]any{"heartbeat": 20}, "$version": 2}
+	r := runProgram(t, keyConfig(nil), map[string]any{"net": [][]int{{3, 1}}, "twin_desired": offline}, 45)
+	taken, reported, beats := heartbeats(r)
+	if fmt.Sprint(taken) != "[20]" || len(reported) != 1 || reported[0] != `{"qpyhub": {"heartbeat": 20}}` {
+		t.Errorf("from the twin: taken %v, reported %q\n%s", taken, reported, r.lines())
+	}
+	if fmt.Sprint(beats) != "[0 20 40]" {
+		t.Errorf("heartbeats at %v s, want [0 20 40]", beats)
+	}
+
+	// Changed while online; the GET's older answer comes last.
+	inbound := [][]string{
+		{"$iothub/twin/PATCH/properties/desired/?$version=3", `{"qpyhub":{"heartbeat":2},"$version":3}`},
+		{"$iothub/twin/PATCH/properties/desired/?$version=4", `{"qpyhub":{"heartbeat":15},"$version":4}`},
+	}
+	r = runProgram(t, keyConfig(nil), map[string]any{"net": [][]int{{3, 1}}, "inbound": inbound, "twin_desired": offline}, 50)
+	if ignored := r.find("twin", "info"); len(ignored) != 3 || ignored[1].Fields["reason"] != "must be a whole number from 5 to 86400" {
+		t.Errorf("twin info lines:\n%s", r.lines())
+	}
+	taken, reported, beats = heartbeats(r)
+	if fmt.Sprint(taken) != "[15]" || len(reported) != 1 || reported[0] != `{"qpyhub": {"heartbeat": 15}}` {
+		t.Errorf("from PATCHes: taken %v, reported %q; the stale twin answer must not win\n%s", taken, reported, r.lines())
+	}
+	if fmt.Sprint(beats) != "[0 15 30 45]" {
+		t.Errorf("heartbeats at %v s, want [0 15 30 45]", beats)
+	}
 }
 
 func TestNetworkNotReady(t *testing.T) {

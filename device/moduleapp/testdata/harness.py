@@ -63,6 +63,7 @@ class Broker:
         self.inbound = sc.get('inbound', [])
         self.twin_status = sc.get('twin_status', 204)
         self.dps = sc.get('dps') or {}
+        self.desired = sc.get('twin_desired')  # None: twin GET goes unanswered
         self.queue = []
 
     def react(self, topic, msg):
@@ -73,6 +74,10 @@ class Broker:
             self.queue.append(('$iothub/twin/res/%d/?$rid=%s&$version=7' % (self.twin_status, rid), ''))
             self.queue.extend(self.inbound)
             self.inbound = []
+        elif topic.startswith('$iothub/twin/GET/'):
+            if self.desired is not None:
+                twin = {'desired': self.desired, 'reported': {'$version': 1}}
+                self.queue.append(('$iothub/twin/res/200/?$rid=%s' % rid, ujson.dumps(twin)))
         elif topic.startswith('$dps/registrations/PUT/iotdps-register/'):
             body = {'operationId': 'op-1', 'status': 'assigning'}
             self.queue.append(('$dps/registrations/res/202/?$rid=%s&retry-after=3' % rid, ujson.dumps(body)))
