@@ -3,6 +3,8 @@
 package setup
 
 import (
+	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,5 +78,33 @@ func TestSetupHubPolicyOnlineConfirmedByTwin(t *testing.T) {
 	}
 	if p, ok := first(StageCredentials); !ok || p.DeviceID != res.DeviceID {
 		t.Errorf("credentials stage starts with device %q, want %q", p.DeviceID, res.DeviceID)
+	}
+
+	// The program on the module takes a desired heartbeat from the hub and
+	// reports it back: the hub's own topics and twin documents, end to end.
+	if _, err := hub.UpdateDesired(res.DeviceID, json.RawMessage(`{"qpyhub":{"heartbeat":45}}`)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		twin, err := hub.Twin(res.DeviceID)
+		var doc struct {
+			Properties struct {
+				Reported struct {
+					Qpyhub struct{ Heartbeat int } `json:"qpyhub"`
+				} `json:"reported"`
+			} `json:"properties"`
+		}
+		if err == nil && json.Unmarshal(twin, &doc) == nil && doc.Properties.Reported.Qpyhub.Heartbeat == 45 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the module did not report the desired heartbeat; twin %s", twin)
+		case <-tick.C:
+		}
 	}
 }
