@@ -2,8 +2,6 @@ package setup
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"qpyhub/assets"
 	"qpyhub/cloud"
 )
 
@@ -35,7 +32,7 @@ type cloudChecker struct {
 // errNoRights means the policy may not make that call.
 var errNoRights = errors.New("the policy has no right for this call")
 
-func newCloudChecker(policyCS, serviceURL string, roots *x509.CertPool, proxy func(*http.Request) (*url.URL, error), now func() time.Time) (*cloudChecker, error) {
+func newCloudChecker(policyCS, serviceURL string, tr http.RoundTripper, now func() time.Time) (*cloudChecker, error) {
 	cs, err := cloud.ParseConnectionString(policyCS)
 	if err != nil {
 		return nil, err
@@ -45,16 +42,6 @@ func newCloudChecker(policyCS, serviceURL string, roots *x509.CertPool, proxy fu
 		if base, err = url.Parse(serviceURL); err != nil {
 			return nil, err
 		}
-	}
-	if roots == nil {
-		if roots, err = assets.RootCAs(); err != nil {
-			return nil, err
-		}
-	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
-	if proxy != nil {
-		tr.Proxy = proxy
 	}
 	return &cloudChecker{base: base, host: cs.HostName, policy: cs.SharedAccessKeyName, key: cs.SharedAccessKey,
 		http: &http.Client{Transport: tr, Timeout: 30 * time.Second}, now: now}, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"net/http"
 	"sync"
 	"time"
 
@@ -26,6 +27,10 @@ type pipeline struct {
 	register func(ctx context.Context, req dpsRequest) (dpsAnswer, error)
 	program  func() ([]ModuleFile, error)
 	now      func() time.Time
+
+	httpsOnce sync.Once // builds https, see httpTransport
+	https     *http.Transport
+	httpsErr  error
 }
 
 func newPipeline(plan Plan) *pipeline {

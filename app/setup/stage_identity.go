@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"strconv"
 
 	"qpyhub/cloud"
@@ -79,7 +80,11 @@ func (m *moduleRun) identifyFromRegistry(ctx context.Context) error {
 		return fail(StageIdentity, PhraseTemplate, AdviceTemplate, templateDetail(plan.DeviceIDTemplate, err), err)
 	}
 	m.res.DeviceID = id
-	rc, err := registry.New(plan.HubConnectionString, registry.Options{BaseURL: plan.ServiceURL, RootCAs: m.p.rootCAs(), Proxy: plan.Proxy})
+	tr, err := m.p.httpTransport()
+	if err != nil {
+		return fail(StageIdentity, PhraseRegistry, AdviceRegistry, "", err)
+	}
+	rc, err := registry.New(plan.HubConnectionString, registry.Options{BaseURL: plan.ServiceURL, HTTPClient: &http.Client{Transport: tr}})
 	if err != nil {
 		return fail(StageIdentity, PhraseRegistry, AdviceRegistry, "", err)
 	}

@@ -61,7 +61,11 @@ func (m *moduleRun) cloudBaseline(ctx context.Context) (*cloudChecker, int) {
 	if policy == "" {
 		return nil, -1
 	}
-	c, err := newCloudChecker(policy, m.p.plan.ServiceURL, m.p.rootCAs(), m.p.plan.Proxy, m.p.now)
+	tr, err := m.p.httpTransport()
+	if err != nil {
+		return nil, -1
+	}
+	c, err := newCloudChecker(policy, m.p.plan.ServiceURL, tr, m.p.now)
 	if err != nil {
 		return nil, -1
 	}

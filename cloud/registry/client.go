@@ -42,12 +42,9 @@ type Options struct {
 	// RootCAs verifies the hub; nil means the embedded roots (DigiCert
 	// Global Root G2, Microsoft RSA Root CA 2017). Ignored with HTTPClient.
 	RootCAs *x509.CertPool
-	// HTTPClient replaces the client built from RootCAs and Proxy, for
-	// callers that need their own transport settings.
+	// HTTPClient replaces the client built from RootCAs, for callers that
+	// need their own proxy or transport settings.
 	HTTPClient *http.Client
-	// Proxy picks the HTTP proxy, as http.Transport.Proxy does; nil keeps
-	// the default transport's. Ignored with HTTPClient.
-	Proxy func(*http.Request) (*url.URL, error)
 	// Timeout bounds each request when ctx has no earlier deadline;
 	// zero means DefaultTimeout.
 	Timeout time.Duration
@@ -90,7 +87,7 @@ func New(policyConnString string, opts Options) (*Client, error) {
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
-		if hc, err = verifyingClient(opts.RootCAs, opts.Proxy); err != nil {
+		if hc, err = verifyingClient(opts.RootCAs); err != nil {
 			return nil, err
 		}
 	}
@@ -113,9 +110,9 @@ func New(policyConnString string, opts Options) (*Client, error) {
 }
 
 // verifyingClient is an HTTP client that trusts roots (or the embedded
-// ones), goes through proxy when given, and otherwise behaves like the
-// default one.
-func verifyingClient(roots *x509.CertPool, proxy func(*http.Request) (*url.URL, error)) (*http.Client, error) {
+// ones) and otherwise behaves like the default one, proxy settings
+// included.
+func verifyingClient(roots *x509.CertPool) (*http.Client, error) {
 	if roots == nil {
 		var err error
 		if roots, err = assets.RootCAs(); err != nil {
@@ -124,9 +121,6 @@ func verifyingClient(roots *x509.CertPool, proxy func(*http.Request) (*url.URL, 
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: roots}
-	if proxy != nil {
-		tr.Proxy = proxy
-	}
 	return &http.Client{Transport: tr}, nil
 }
 
