@@ -38,7 +38,7 @@ type moduleServices struct {
 	// baud, when set, gives the Settings screen's rate at each open.
 	baud func() int
 	// log receives failed operations and check results, for the log
-	// and the diagnostics' last errors; nil discards them.
+	// and the diagnostics' last errors.
 	log *slog.Logger
 
 	mu      sync.Mutex
@@ -46,7 +46,7 @@ type moduleServices struct {
 }
 
 func newModuleServices() *moduleServices {
-	return &moduleServices{list: ports.List, holders: map[string]string{}}
+	return &moduleServices{list: ports.List, holders: map[string]string{}, log: slog.New(slog.DiscardHandler)}
 }
 
 // openOptions are the REPL options of the next open, with the baud rate
@@ -95,22 +95,15 @@ func (m *moduleServices) withSession(ctx context.Context, port string, op func(*
 	defer m.give(port)
 	s, err := repl.Open(ctx, port, m.openOptions())
 	if err != nil {
-		m.logger().Warn("module port did not open", "port", port, "err", err)
+		m.log.Warn("module port did not open", "port", port, "err", err)
 		return err
 	}
 	defer s.Close()
 	if err := op(s); err != nil {
-		m.logger().Warn("module operation failed", "port", port, "err", err)
+		m.log.Warn("module operation failed", "port", port, "err", err)
 		return err
 	}
 	return nil
-}
-
-func (m *moduleServices) logger() *slog.Logger {
-	if m.log == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return m.log
 }
 
 // Check runs the module check.
@@ -131,7 +124,7 @@ func (m *moduleServices) Check(ctx context.Context, port string) (probe.Report, 
 		if !rep.Ready {
 			level = slog.LevelWarn
 		}
-		m.logger().Log(ctx, level, "module checked", "port", port, "model", rep.Model,
+		m.log.Log(ctx, level, "module checked", "port", port, "model", rep.Model,
 			"firmware", rep.Firmware, "ready", rep.Ready, "problems", problems)
 	}
 	return rep, err

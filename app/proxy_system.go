@@ -15,9 +15,14 @@ func systemProxy(req *http.Request) (*url.URL, error) {
 	if envNamesProxy() {
 		return http.ProxyFromEnvironment(req)
 	}
-	cfg := osProxySetting()
-	if cfg == nil || isLoopback(req.URL.Hostname()) {
+	if isLoopback(req.URL.Hostname()) {
 		return nil, nil // the local hub is never behind the proxy
+	}
+	// Read at each connection, so a change in the OS settings applies
+	// without a restart; it is a few registry values.
+	cfg := osProxySetting()
+	if cfg == nil {
+		return nil, nil
 	}
 	return cfg.proxyFor(req.URL), nil
 }

@@ -47,34 +47,34 @@ func (s *Store) value(key string) any {
 	return s.values[key]
 }
 
-// set stores value, writes the file when it changed and tells the
-// listeners.
+// set stores value under key.
 func (s *Store) set(key string, value any) {
-	s.mu.Lock()
-	if old, ok := s.values[key]; ok && reflect.DeepEqual(old, value) {
-		s.mu.Unlock()
-		return
-	}
-	s.values[key] = value
-	s.mu.Unlock()
-	s.changed()
+	s.update(func(values map[string]any) bool {
+		if old, ok := values[key]; ok && reflect.DeepEqual(old, value) {
+			return false
+		}
+		values[key] = value
+		return true
+	})
 }
 
 // RemoveValue forgets key.
 func (s *Store) RemoveValue(key string) {
+	s.update(func(values map[string]any) bool {
+		_, ok := values[key]
+		delete(values, key)
+		return ok
+	})
+}
+
+// update applies edit to the values; when edit changed them, it starts
+// the writer unless it runs, and tells the listeners.
+func (s *Store) update(edit func(values map[string]any) bool) {
 	s.mu.Lock()
-	if _, ok := s.values[key]; !ok {
+	if !edit(s.values) {
 		s.mu.Unlock()
 		return
 	}
-	delete(s.values, key)
-	s.mu.Unlock()
-	s.changed()
-}
-
-// changed starts the writer unless it runs, and tells the listeners.
-func (s *Store) changed() {
-	s.mu.Lock()
 	s.dirty = true
 	if !s.writing && s.path != "" {
 		s.writing = true
