@@ -73,14 +73,15 @@ func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, in
 	fs.StringVar(&f.cfg.MQTTAddr, "listen", "127.0.0.1:8883", lang.L("address of the MQTT over TLS listener"))
 	fs.StringVar(&f.cfg.WSAddr, "ws", "127.0.0.1:8443", lang.L("address of the MQTT over WebSockets listener; empty turns it off"))
 	fs.StringVar(&f.cfg.HTTPAddr, "http", "127.0.0.1:8080", lang.L("address of the HTTPS REST listener; empty turns it off"))
-	fs.StringVar(&f.cfg.RegistryFile, "registry", "", lang.L("JSON file that keeps devices, keys and enrollments between runs"))
+	fs.StringVar(&f.cfg.RegistryFile, "registry", "", lang.L("JSON file that keeps devices, keys, enrollments and the CA between runs"))
+	fs.BoolVar(&f.cfg.NewCA, "new-ca", false, lang.L("replace the CA kept in the registry file with a new one; modules must then get the new CA file"))
 	fs.StringVar(&f.caOut, "ca-out", "", lang.L("write the CA certificate (PEM) that clients must trust to this file"))
 	fs.StringVar(&f.cfg.HostName, "host", "localhost", lang.L("hub host name used in usernames and tokens"))
 	fs.StringVar(&f.cfg.DPSIDScope, "id-scope", "0ne00000001", lang.L("DPS ID scope"))
 	fs.Var(&f.devices, "device", lang.L("register this device id if missing (repeatable)"))
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE] [--ca-out FILE] [--host NAME] [--device ID ...]",
+		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE [--new-ca]] [--ca-out FILE] [--host NAME] [--device ID ...]",
 			lang.L("Runs a local IoT Hub and DPS for tests and demos until Ctrl+C."),
 			lang.L("This is a test hub: it prints its policy key and every device key on purpose, so clients can connect. Never reuse these keys."))
 		return nil, 0

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"os"
 	"testing"
 	"time"
@@ -94,4 +95,10 @@ func TestLocalHubKeepsItsDevices(t *testing.T) {
 	if n := len(second.Devices()); n != 2 {
 		t.Errorf("%d devices after restart, want demo-device and tray-01", n)
 	}
+	// A module set up against the first run still trusts the second.
+	c, err := tls.Dial("tcp", second.Address(), &tls.Config{RootCAs: first.roots, ServerName: "localhost", MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatalf("the restarted hub's certificate does not verify against the first run's CA: %v", err)
+	}
+	c.Close()
 }

@@ -14,7 +14,8 @@ type Config struct {
 	HTTPAddr      string         // HTTPS REST listener; "" = off
 	DPSIDScope    string         // DPS ID scope; default "0ne00000001"
 	Devices       []DeviceRecord // devices registered at start (added to RegistryFile's)
-	RegistryFile  string         // JSON registry loaded at start and saved on every change; "" = memory only
+	RegistryFile  string         // JSON registry (devices, keys, the CA) loaded at start and saved on every change; "" = memory only
+	NewCA         bool           // replace the CA kept in RegistryFile with a new one (clients must get the new CA)
 	TelemetryKeep int            // telemetry messages kept per device; default 1000
 	// ClockSkew is how long past its expiry a token is still accepted;
 	// 0 means the default of 5 minutes, a negative value means none.

@@ -56,6 +56,7 @@ type registryFile struct {
 	Policies         []Policy          `json:"policies"`
 	EnrollmentGroups []EnrollmentGroup `json:"enrollmentGroups,omitempty"`
 	Enrollments      []Enrollment      `json:"enrollments,omitempty"`
+	CA               *storedCA         `json:"ca,omitempty"`
 }
 
 // defaultPolicies are the policies a new IoT Hub comes with, plus the DPS
@@ -80,6 +81,7 @@ type registry struct {
 	policies    map[string]Policy
 	groups      map[string]EnrollmentGroup
 	enrollments map[string]Enrollment
+	ca          *storedCA
 }
 
 // newRegistry loads path (when set and present), adds extra devices and
@@ -144,6 +146,7 @@ func (r *registry) load() error {
 	for _, e := range f.Enrollments {
 		r.enrollments[e.RegistrationID] = e
 	}
+	r.ca = f.CA
 	return nil
 }
 
@@ -158,6 +161,7 @@ func (r *registry) saveLocked() error {
 		Policies:         sortedValues(r.policies),
 		EnrollmentGroups: sortedValues(r.groups),
 		Enrollments:      sortedValues(r.enrollments),
+		CA:               r.ca,
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -179,6 +183,21 @@ func (r *registry) saveLocked() error {
 		return fmt.Errorf("hubsim: save registry %s: %w", r.path, err)
 	}
 	return nil
+}
+
+// keptCA returns the CA the registry file holds, or nil.
+func (r *registry) keptCA() *storedCA {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ca
+}
+
+// putCA keeps a new CA (saved only when the registry has a file).
+func (r *registry) putCA(ca storedCA) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ca = &ca
+	return r.saveLocked()
 }
 
 func (r *registry) device(id string) (DeviceRecord, bool) {

@@ -40,15 +40,16 @@ type Server struct {
 	closeOnce sync.Once
 }
 
-// New prepares a hub: it generates the CA and server certificate and
-// loads the registry. Nothing listens until Start.
+// New prepares a hub: it loads the registry, takes the CA kept there (or
+// makes one) and issues the server certificate. Nothing listens until
+// Start.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
-	ca, err := newCertAuthority(cfg.HostName, time.Now())
+	reg, err := newRegistry(cfg.RegistryFile, cfg.Devices)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := newRegistry(cfg.RegistryFile, cfg.Devices)
+	ca, err := hubCA(cfg, reg, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
