@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// windowPackages may import fyne.io/fyne/v2/app: the one place that
+// starts the window.
+var windowPackages = map[string]bool{"qpyhub/app": true}
+
+// rule forbids packages matching from to depend (directly or not) on
+// packages matching to.
+type rule struct {
+	why      string
+	from     func(string) bool
+	to       func(string) bool
+	indirect bool // false: only direct imports count
+}
+
+func under(prefixes ...string) func(string) bool {
+	return func(p string) bool {
+		for _, x := range prefixes {
+			if p == x || strings.HasPrefix(p, x+"/") {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// core is every package that must stay free of widgets: device, cloud,
+// assets and the widget-free rooms of app.
+func core(p string) bool {
+	return under("qpyhub/device", "qpyhub/cloud", "qpyhub/assets", "qpyhub/app/setup",
+		"qpyhub/app/applog", "qpyhub/app/prefstore", "qpyhub/app/secretstore")(p)
+}
+
+var rules = []rule{
+	{"device never imports Fyne", under("qpyhub/device"), under("fyne.io"), true},
+	{"cloud never imports Fyne", under("qpyhub/cloud"), under("fyne.io"), true},
+	{"device never imports cloud", under("qpyhub/device"), under("qpyhub/cloud"), true},
+	{"cloud never imports device", under("qpyhub/cloud"), under("qpyhub/device"), true},
+	{"the core never imports the screens", core, under("qpyhub/ui"), true},
+	{"the core never imports the composition root", core, func(p string) bool {
+		return p == "qpyhub/app" || under("qpyhub/app/cli", "qpyhub/app/desktop")(p)
+	}, true},
+	{"the screens never import the composition root", under("qpyhub/ui"), func(p string) bool {
+		return p == "qpyhub/app" || under("qpyhub/app/cli", "qpyhub/app/desktop")(p)
+	}, true},
+	{"only the window's package imports fyne.io/fyne/v2/app",
+		func(p string) bool { return !windowPackages[p] },
+		func(p string) bool { return p == "fyne.io/fyne/v2/app" }, false},
+}
+
+// graph maps a package to its direct imports and to all its dependencies.
+type graph struct {
+	direct map[string][]string
+	deps   map[string][]string
+}
+
+// violations lists "pkg -> dep: why" for every broken rule.
+func violations(g graph, rules []rule) []string {
+	var out []string
+	for pkg := range g.direct {
+		for _, r := range rules {
+			if !r.from(pkg) {
+				continue
+			}
+			list := g.direct[pkg]
+			if r.indirect {
+				list = g.deps[pkg]
+			}
+			for _, dep := range list {
+				if dep != pkg && r.to(dep) {
+					out = append(out, pkg+" -> "+dep+": "+r.why)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func goList(t *testing.T, format string) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-f", format, "qpyhub/...")
+	cmd.Dir = ".."
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	m := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) > 0 {
+			m[f[0]] = f[1:]
+		}
+	}
+	return m
+}
+
+func TestLayering(t *testing.T) {
+	g := graph{
+		direct: goList(t, `{{.ImportPath}} {{join .Imports " "}}`),
+		deps:   goList(t, `{{.ImportPath}} {{join .Deps " "}}`),
+	}
+	if len(g.direct) < 10 {
+		t.Fatalf("go list found only %d packages", len(g.direct))
+	}
+	for p := range windowPackages {
+		if _, ok := g.direct[p]; !ok {
+			t.Errorf("window package %s does not exist: update windowPackages", p)
+		}
+	}
+	for _, v := range violations(g, rules) {
+		t.Error(v)
+	}
+}
+
+// The checker itself: each rule catches a forbidden import when one is
+// added, and lets the allowed shape through.
+func TestLayeringRulesCatchForbiddenImports(t *testing.T) {
+	allowed := graph{
+		direct: map[string][]string{
+			"qpyhub/app":          {"fyne.io/fyne/v2/app", "qpyhub/ui", "qpyhub/app/setup"},
+			"qpyhub/ui":           {"fyne.io/fyne/v2", "qpyhub/app/setup", "qpyhub/device/ports"},
+			"qpyhub/app/setup":    {"qpyhub/device/repl", "qpyhub/cloud"},
+			"qpyhub/device/repl":  {"go.bug.st/serial"},
+			"qpyhub/cloud/hubsim": {"qpyhub/cloud"},
+		},
+	}
+	allowed.deps = allowed.direct
+	if v := violations(allowed, rules); len(v) != 0 {
+		t.Fatalf("allowed graph reported: %v", v)
+	}
+	bad := []struct{ pkg, dep string }{
+		{"qpyhub/device/repl", "fyne.io/fyne/v2"},
+		{"qpyhub/cloud/hubsim", "fyne.io/fyne/v2/widget"},
+		{"qpyhub/device/modfs", "qpyhub/cloud"},
+		{"qpyhub/cloud/registry", "qpyhub/device/ports"},
+		{"qpyhub/app/setup", "qpyhub/ui"},
+		{"qpyhub/device/probe", "qpyhub/app"},
+		{"qpyhub/ui", "qpyhub/app"},
+		{"qpyhub/ui", "fyne.io/fyne/v2/app"},
+	}
+	for _, b := range bad {
+		g := graph{direct: map[string][]string{}, deps: map[string][]string{}}
+		for k, v := range allowed.direct {
+			g.direct[k] = v
+		}
+		g.direct[b.pkg] = append(append([]string{}, g.direct[b.pkg]...), b.dep)
+		g.deps = g.direct
+		if v := violations(g, rules); len(v) == 0 {
+			t.Errorf("%s importing %s was not reported", b.pkg, b.dep)
+		}
+	}
+}
