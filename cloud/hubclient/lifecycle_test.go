@@ -17,7 +17,7 @@ import (
 func TestSessionRenewsTokenWithoutLosingC2D(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	hub := startHub(t, hubsim.Config{ClockSkew: -1}) // expired tokens are closed at once
+	hub := startHub(t, hubsim.Config{TokenGrace: 0}) // expired tokens are closed at once
 	id := addDevice(t, hub, "renew-dev")
 	cfg := hubConfig(t, hub, id, false)
 	cfg.TokenTTL = 3 * time.Second
@@ -76,7 +76,7 @@ func TestSessionRenewsTokenWithoutLosingC2D(t *testing.T) {
 func TestSessionPastedTokenExpires(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	hub := startHub(t, hubsim.Config{ClockSkew: -1})
+	hub := startHub(t, hubsim.Config{TokenGrace: 0})
 	id := addDevice(t, hub, "token-dev")
 	token, err := cloud.NewSASToken(cloud.DeviceResource(id.Host, id.DeviceID), id.Key, "", time.Now().Add(3*time.Second))
 	if err != nil {

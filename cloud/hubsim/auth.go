@@ -113,9 +113,9 @@ func (s *Server) authenticateDPS(pk packets.Packet, scope, rest string) (*client
 	return nil, fmt.Errorf("no enrollment of registration %q signed this token", regID)
 }
 
-// checkExpiry refuses a token past its expiry plus the allowed skew.
+// checkExpiry refuses a token past its expiry plus the grace.
 func (s *Server) checkExpiry(tok cloud.SASToken) error {
-	if !s.cfg.Now().Before(tok.Expiry.Add(s.cfg.ClockSkew)) {
+	if !s.cfg.Now().Before(tok.Expiry.Add(s.cfg.TokenGrace)) {
 		return fmt.Errorf("token expired at %s", tok.Expiry.Format(time.RFC3339))
 	}
 	return nil

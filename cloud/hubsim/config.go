@@ -17,11 +17,19 @@ type Config struct {
 	RegistryFile  string         // JSON registry (devices, keys, the CA) loaded at start and saved on every change; "" = memory only
 	NewCA         bool           // replace the CA kept in RegistryFile with a new one (clients must get the new CA)
 	TelemetryKeep int            // telemetry messages kept per device; default 1000
-	// ClockSkew is how long past its expiry a token is still accepted;
-	// 0 means the default of 5 minutes, a negative value means none.
-	ClockSkew time.Duration
-	Now       func() time.Time // clock; default time.Now
-	Logger    *slog.Logger     // default discards; never given keys or tokens
+	// TelemetryKeepBytes bounds the payload bytes kept per device (the
+	// oldest messages go first); default 8 MiB.
+	TelemetryKeepBytes int
+	// ConnectTimeout is how long a connection may stay open without
+	// sending CONNECT (the TLS handshake included); default 60 s.
+	ConnectTimeout time.Duration
+	// TokenGrace is how long past its expiry a token is still honoured,
+	// at connect and on a live connection, which the hub drops when the
+	// grace ends. Zero means none: the connection drops at the expiry.
+	// IoT Hub allows DefaultTokenGrace.
+	TokenGrace time.Duration
+	Now        func() time.Time // clock; default time.Now
+	Logger     *slog.Logger     // default discards; never given keys or tokens
 }
 
 // DeviceRecord is one device identity in the registry.
@@ -38,12 +46,17 @@ const (
 	StatusDisabled = "disabled"
 )
 
+// DefaultTokenGrace is the clock skew IoT Hub allows past a token's
+// expiry: "a 5 min grace period after token expiration before the hub
+// rejects the connection" (Microsoft, azure-iot-sdk-c issue 163;
+// azure-iot-sdk-csharp issue 97: "a constant 5 mins to handle clock skews").
+const DefaultTokenGrace = 5 * time.Minute
+
 const (
 	defaultHostName      = "localhost"
 	defaultMQTTAddr      = "127.0.0.1:8883"
 	defaultIDScope       = "0ne00000001"
 	defaultTelemetryKeep = 1000
-	defaultClockSkew     = 5 * time.Minute
 	// maxKeepalive is IoT Hub's ceiling for the MQTT keepalive, in seconds.
 	maxKeepalive = 1177
 	// maxSubscriptions is how many topic filters IoT Hub lets one device hold.
@@ -66,11 +79,14 @@ func (cfg Config) withDefaults() Config {
 	if cfg.TelemetryKeep <= 0 {
 		cfg.TelemetryKeep = defaultTelemetryKeep
 	}
-	switch {
-	case cfg.ClockSkew == 0:
-		cfg.ClockSkew = defaultClockSkew
-	case cfg.ClockSkew < 0:
-		cfg.ClockSkew = 0
+	if cfg.TelemetryKeepBytes <= 0 {
+		cfg.TelemetryKeepBytes = defaultTelemetryKeepBytes
+	}
+	if cfg.ConnectTimeout <= 0 {
+		cfg.ConnectTimeout = defaultConnectTimeout
+	}
+	if cfg.TokenGrace < 0 {
+		cfg.TokenGrace = 0
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

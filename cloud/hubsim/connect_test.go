@@ -1,6 +1,7 @@
 package hubsim
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -8,7 +9,7 @@ import (
 )
 
 func TestConnectAuthentication(t *testing.T) {
-	s := startHub(t, Config{ClockSkew: -1, Devices: []DeviceRecord{
+	s := startHub(t, Config{Devices: []DeviceRecord{
 		{DeviceID: "dev1"}, {DeviceID: "dev2"}, {DeviceID: "off", Status: StatusDisabled},
 	}})
 	dev1, _ := s.Device("dev1")
@@ -149,11 +150,18 @@ func TestAllowedTopicsKeepConnection(t *testing.T) {
 	}
 }
 
+// With no grace (the zero TokenGrace) the hub drops a connection when its
+// token expires: the drop the hub records falls within a second after the
+// token's expiry.
 func TestTokenExpiryClosesConnection(t *testing.T) {
-	s := startHub(t, Config{ClockSkew: -1, Devices: []DeviceRecord{{DeviceID: "dev1"}}})
+	s := startHub(t, Config{Devices: []DeviceRecord{{DeviceID: "dev1"}}})
 	rec, _ := s.Device("dev1")
 	l := deviceLogin(t, s, "dev1")
-	l.password = deviceToken(t, cloud.DeviceResource(s.HostName(), "dev1"), rec.PrimaryKey, time.Now().Add(2*time.Second))
+	l.password = deviceToken(t, cloud.DeviceResource(s.HostName(), "dev1"), rec.PrimaryKey, time.Now().Add(5*time.Second))
+	tok, err := cloud.ParseSASToken(l.password)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ss := connect(t, s, l)
 	if err := s.WaitConnected(waitCtx(t), "dev1", true); err != nil {
 		t.Fatal(err)
@@ -161,6 +169,28 @@ func TestTokenExpiryClosesConnection(t *testing.T) {
 	ss.waitLost(t)
 	if err := s.WaitConnected(waitCtx(t), "dev1", false); err != nil {
 		t.Fatal(err)
+	}
+	d, ok := s.LastDisconnect("dev1")
+	if !ok {
+		t.Fatal("the hub recorded no disconnect")
+	}
+	if d.At.Before(tok.Expiry) || !d.At.Before(tok.Expiry.Add(time.Second)) {
+		t.Fatalf("dropped at %s, token expired at %s: want within a second after", d.At.Format(time.RFC3339Nano), tok.Expiry.Format(time.RFC3339))
+	}
+	if !strings.Contains(d.Reason, "expired") {
+		t.Fatalf("reason %q does not say the token expired", d.Reason)
+	}
+}
+
+// A grace honours a token past its expiry, at connect as afterwards.
+func TestTokenGraceHonoursAnExpiredToken(t *testing.T) {
+	s := startHub(t, Config{TokenGrace: time.Hour, Devices: []DeviceRecord{{DeviceID: "dev1"}}})
+	rec, _ := s.Device("dev1")
+	l := deviceLogin(t, s, "dev1")
+	l.password = deviceToken(t, cloud.DeviceResource(s.HostName(), "dev1"), rec.PrimaryKey, time.Now().Add(-time.Minute))
+	connect(t, s, l)
+	if !s.Connected("dev1") {
+		t.Fatal("the device is not connected")
 	}
 }
 

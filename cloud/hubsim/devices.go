@@ -1,7 +1,6 @@
 package hubsim
 
 import (
-	"errors"
 	"fmt"
 
 	"qpyhub/cloud"
@@ -9,8 +8,8 @@ import (
 
 // AddDevice registers a new enabled device with generated keys.
 func (s *Server) AddDevice(id string) (DeviceRecord, error) {
-	if err := cloud.ValidateDeviceID("deviceId", id); err != nil {
-		return DeviceRecord{}, fmt.Errorf("hubsim: %w", err)
+	if err := validDeviceID(id); err != nil {
+		return DeviceRecord{}, err
 	}
 	return s.reg.putDevice(DeviceRecord{DeviceID: id}, true)
 }
@@ -19,8 +18,8 @@ func (s *Server) AddDevice(id string) (DeviceRecord, error) {
 // generated and an empty status means enabled. Disabling a connected
 // device closes its connection, as IoT Hub does.
 func (s *Server) PutDevice(rec DeviceRecord) (DeviceRecord, error) {
-	if err := cloud.ValidateDeviceID("deviceId", rec.DeviceID); err != nil {
-		return DeviceRecord{}, fmt.Errorf("hubsim: %w", err)
+	if err := validDeviceID(rec.DeviceID); err != nil {
+		return DeviceRecord{}, err
 	}
 	rec, err := s.reg.putDevice(rec, false)
 	if err != nil {
@@ -32,21 +31,31 @@ func (s *Server) PutDevice(rec DeviceRecord) (DeviceRecord, error) {
 	return rec, nil
 }
 
-// DeleteDevice removes a device, its twin and its queued messages, and
-// closes its connection.
+// DeleteDevice removes a device, its twin, its kept telemetry and its
+// queued messages, and closes its connection.
 func (s *Server) DeleteDevice(id string) error {
 	if err := s.reg.deleteDevice(id); err != nil {
 		return err
 	}
 	s.disconnectDevice(id)
 	s.twins.drop(id)
+	s.telemetry.drop(id)
 	s.c2d.drop(id)
+	return nil
+}
+
+// validDeviceID refuses an id IoT Hub would refuse, as IoT Hub answers:
+// 400 ArgumentInvalid.
+func validDeviceID(id string) error {
+	if err := cloud.ValidateDeviceID("deviceId", id); err != nil {
+		return errBadRequest(fmt.Sprintf("device id %q: %v; use up to 128 letters, digits and - . %% _ * ? ! ( ) , : = @ $ '", id, err))
+	}
 	return nil
 }
 
 func (s *Server) disconnectDevice(id string) {
 	if cl := s.presence.device(id); cl != nil {
-		cl.Stop(errors.New("device identity changed"))
+		cl.Stop(errIdentityChanged)
 	}
 }
 

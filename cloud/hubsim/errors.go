@@ -27,12 +27,23 @@ const (
 	CodeDeviceNotOnline     = 404103
 	CodeDeviceAlreadyExists = 409001
 	CodePreconditionFailed  = 412002
+	CodeMessageTooLarge     = 413001
 	CodeQueueDepthExceeded  = 403002
 	CodeGatewayTimeout      = 504101
 )
 
 func errBadRequest(msg string) *ServiceError {
 	return &ServiceError{http.StatusBadRequest, CodeArgumentInvalid, "ArgumentInvalid", msg}
+}
+
+// errTooLarge answers a request body over its limit; size is -1 when the
+// body did not announce its length.
+func errTooLarge(size, limit int64) *ServiceError {
+	msg := fmt.Sprintf("the request body exceeds the %d bytes this call takes", limit)
+	if size >= 0 {
+		msg = fmt.Sprintf("the request body has %d bytes; this call takes at most %d", size, limit)
+	}
+	return &ServiceError{http.StatusRequestEntityTooLarge, CodeMessageTooLarge, "MessageTooLarge", msg}
 }
 
 func errUnauthorized(msg string) *ServiceError {

@@ -39,6 +39,7 @@ func (h *brokerHook) Provides(b byte) bool {
 // refused through MinimumProtocolVersion) and caps the keepalive.
 func (h *brokerHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	if cl.Properties.ProtocolVersion != 4 {
+		connOf(cl).refuse(errors.New("MQTT 5 (IoT Hub speaks MQTT 3.1.1 here)"))
 		_ = h.s.mq.SendConnack(cl, packets.ErrUnsupportedProtocolVersion, false, nil)
 		return packets.ErrUnsupportedProtocolVersion
 	}
@@ -53,7 +54,7 @@ func (h *brokerHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 func (h *brokerHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
 	info, err := h.s.authenticate(pk)
 	if err != nil {
-		h.s.log.Info("connection refused", "client", pk.Connect.ClientIdentifier, "reason", err.Error())
+		connOf(cl).refuse(err) // the gate logs it when the connection ends
 		return false
 	}
 	if info.kind == kindDPS {
@@ -61,12 +62,8 @@ func (h *brokerHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) b
 		// client from taking over the session of a device with its id.
 		cl.ID = "$dps/" + info.id
 	}
-	wait := info.tokenExpires.Add(h.s.cfg.ClockSkew).Sub(h.s.cfg.Now())
-	info.expiryTimer = time.AfterFunc(wait, func() {
-		h.s.log.Info("token expired, closing connection", "client", info.id)
-		cl.Stop(errors.New("SAS token expired"))
-		h.s.presence.remove(cl)
-	})
+	wait := info.tokenExpires.Add(h.s.cfg.TokenGrace).Sub(h.s.cfg.Now())
+	info.expiryTimer = time.AfterFunc(wait, func() { cl.Stop(errTokenExpired) })
 	h.s.presence.add(cl, info)
 	return true
 }
@@ -82,6 +79,7 @@ func (h *brokerHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool 
 }
 
 func (h *brokerHook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
+	connOf(cl).markSession()
 	h.s.presence.markConnected(cl)
 }
 
@@ -94,15 +92,18 @@ func (h *brokerHook) OnSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
 }
 
 func (h *brokerHook) OnDisconnect(cl *mqtt.Client, err error, expire bool) {
-	h.s.presence.remove(cl)
+	h.s.logClose(cl, err)
 }
 
 // OnPacketRead closes the connection, as IoT Hub does, on a QoS 2 publish,
-// a publish or subscription outside the client's topics, and a sixth
-// subscription.
+// a publish or subscription outside the client's topics, a telemetry
+// message over IoT Hub's size limit, and a sixth subscription.
 func (h *brokerHook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	var reason error
 	switch pk.FixedHeader.Type {
+	case packets.Connect:
+		connOf(cl).markConnect(pk.Connect.ClientIdentifier)
+		return pk, nil
 	case packets.Publish:
 		reason = h.s.checkPublish(cl, pk)
 	case packets.Subscribe:
@@ -111,7 +112,7 @@ func (h *brokerHook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.P
 		return pk, nil
 	}
 	if reason != nil {
-		h.s.log.Info("closing connection", "client", cl.ID, "reason", reason.Error())
+		cl.Stop(reason) // the cause OnDisconnect logs
 		return pk, packets.ErrRejectPacket
 	}
 	return pk, nil
@@ -165,8 +166,18 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) error {
 		return errors.New("QoS 2 publish (IoT Hub supports QoS 0 and 1)")
 	}
 	info, ok := s.presence.info(cl)
-	if !ok || s.classifyPublish(info, pk.TopicName) == publishForbidden {
+	if !ok {
 		return fmt.Errorf("publish to a topic this client may not use: %q", pk.TopicName)
+	}
+	switch s.classifyPublish(info, pk.TopicName) {
+	case publishForbidden:
+		return fmt.Errorf("publish to a topic this client may not use: %q", pk.TopicName)
+	case publishTelemetry:
+		// The message is the body and its properties, here the bag as sent.
+		size := len(pk.Payload) + max(0, len(pk.TopicName)-len(telemetryPrefix(info.id)))
+		if size > maxMessageSize {
+			return fmt.Errorf("a device-to-cloud message of %d bytes (IoT Hub's limit is %d)", size, maxMessageSize)
+		}
 	}
 	return nil
 }

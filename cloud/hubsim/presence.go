@@ -32,6 +32,7 @@ type presence struct {
 	mu       sync.Mutex
 	byClient map[*mqtt.Client]*clientInfo
 	devices  map[string]*mqtt.Client // device id → its current connection
+	ended    map[string]Disconnect   // device id → how its last connection ended
 	changed  *broadcast
 }
 
@@ -39,6 +40,7 @@ func newPresence() *presence {
 	return &presence{
 		byClient: map[*mqtt.Client]*clientInfo{},
 		devices:  map[string]*mqtt.Client{},
+		ended:    map[string]Disconnect{},
 		changed:  newBroadcast(),
 	}
 }
@@ -70,9 +72,10 @@ func (p *presence) markConnected(cl *mqtt.Client) {
 	}
 }
 
-// remove forgets cl; its device counts as disconnected only if cl was
-// still its current connection.
-func (p *presence) remove(cl *mqtt.Client) {
+// remove forgets cl and records how a device connection ended; its
+// device counts as disconnected only if cl was still its current
+// connection.
+func (p *presence) remove(cl *mqtt.Client, end Disconnect) (*clientInfo, bool) {
 	p.mu.Lock()
 	info, ok := p.byClient[cl]
 	if ok {
@@ -80,14 +83,25 @@ func (p *presence) remove(cl *mqtt.Client) {
 		if info.expiryTimer != nil {
 			info.expiryTimer.Stop()
 		}
-		if info.kind == kindDevice && p.devices[info.id] == cl {
-			delete(p.devices, info.id)
+		if info.kind == kindDevice {
+			p.ended[info.id] = end
+			if p.devices[info.id] == cl {
+				delete(p.devices, info.id)
+			}
 		}
 	}
 	p.mu.Unlock()
 	if ok {
 		p.changed.notify()
 	}
+	return info, ok
+}
+
+func (p *presence) lastDisconnect(id string) (Disconnect, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d, ok := p.ended[id]
+	return d, ok
 }
 
 // device returns the current connection of a device, or nil.

@@ -12,32 +12,33 @@ import (
 	"qpyhub/cloud"
 )
 
-// maxBody caps a REST request body; IoT Hub's own limit for a C2D message
-// is 64 KB and for a twin 32 KB, so 256 KB leaves room for anything valid.
-const maxBody = 256 << 10
-
 // restHandler routes the service REST endpoints of IoT Hub and DPS.
 func (s *Server) restHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("PUT /devices/{id}", s.authorize(RightRegistryWrite, s.restPutDevice))
-	mux.Handle("GET /devices/{id}", s.authorize(RightRegistryRead, s.restGetDevice))
-	mux.Handle("DELETE /devices/{id}", s.authorize(RightRegistryWrite, s.restDeleteDevice))
-	mux.Handle("GET /twins/{id}", s.authorize(RightServiceConnect, s.restGetTwin))
-	mux.Handle("PATCH /twins/{id}", s.authorize(RightServiceConnect, s.restPatchTwin))
-	mux.Handle("POST /twins/{id}/methods", s.authorize(RightServiceConnect, s.restInvokeMethod))
-	mux.Handle("POST /devices/{id}/messages/deviceBound", s.authorize(RightServiceConnect, s.restSendC2D))
-	mux.Handle("GET /devices/{id}/messages/events", s.authorize(RightServiceConnect, s.restTelemetry))
-	mux.Handle("PUT /enrollmentGroups/{id}", s.authorize(RightEnrollmentWrite, s.restPutEnrollmentGroup))
-	mux.Handle("PUT /enrollments/{id}", s.authorize(RightEnrollmentWrite, s.restPutEnrollment))
+	mux.Handle("PUT /devices/{id}", s.authorize(RightRegistryWrite, maxRegistryBody, s.restPutDevice))
+	mux.Handle("GET /devices/{id}", s.authorize(RightRegistryRead, 0, s.restGetDevice))
+	mux.Handle("DELETE /devices/{id}", s.authorize(RightRegistryWrite, 0, s.restDeleteDevice))
+	mux.Handle("GET /twins/{id}", s.authorize(RightServiceConnect, 0, s.restGetTwin))
+	mux.Handle("PATCH /twins/{id}", s.authorize(RightServiceConnect, maxTwinBody, s.restPatchTwin))
+	mux.Handle("POST /twins/{id}/methods", s.authorize(RightServiceConnect, maxMethodBody, s.restInvokeMethod))
+	mux.Handle("POST /devices/{id}/messages/deviceBound", s.authorize(RightServiceConnect, maxC2DSize, s.restSendC2D))
+	mux.Handle("GET /devices/{id}/messages/events", s.authorize(RightServiceConnect, 0, s.restTelemetry))
+	mux.Handle("PUT /enrollmentGroups/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollmentGroup))
+	mux.Handle("PUT /enrollments/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollment))
 	return mux
 }
 
 // authorize checks "Authorization: SharedAccessSignature sr=…&sig=…&se=…&skn=…"
-// against the policy named by skn, and that the policy has right.
-func (s *Server) authorize(right string, next func(http.ResponseWriter, *http.Request) error) http.Handler {
+// against the policy named by skn, and that the policy has right. The
+// request body may hold at most maxBody bytes (none for 0).
+func (s *Server) authorize(right string, maxBody int64, next func(http.ResponseWriter, *http.Request) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := s.checkPolicyToken(r.Header.Get("Authorization"), right, r.URL.Path); err != nil {
 			writeError(w, err)
+			return
+		}
+		if r.ContentLength > maxBody {
+			writeError(w, errTooLarge(r.ContentLength, maxBody))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
@@ -83,7 +84,7 @@ func writeError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &se) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			se = errBadRequest(fmt.Sprintf("the request body exceeds %d bytes", maxBody))
+			se = errTooLarge(-1, mbe.Limit)
 		} else {
 			se = &ServiceError{http.StatusInternalServerError, 500001, "ServerError", err.Error()}
 		}

@@ -57,13 +57,14 @@ func New(cfg Config) (*Server, error) {
 	caps.MaximumQos = 1             // QoS 2 subscriptions are granted QoS 1
 	caps.RetainAvailable = 0        // IoT Hub does not store retained messages
 	caps.MinimumProtocolVersion = 4 // MQTT 3.1.1
+	caps.MaximumPacketSize = maxPacketSize
 	s := &Server{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		ca:        ca,
 		reg:       reg,
 		presence:  newPresence(),
-		telemetry: newTelemetryStore(cfg.TelemetryKeep, cfg.Now),
+		telemetry: newTelemetryStore(cfg.TelemetryKeep, cfg.TelemetryKeepBytes, cfg.Now),
 		twins:     newTwinStore(),
 		methods:   newMethodCalls(),
 	}
@@ -92,7 +93,8 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.started = true
 	tlsCfg := s.ca.serverTLS()
-	tcp, err := newTLSListener(s.cfg.MQTTAddr, tlsCfg)
+	policy := connPolicy{connectTimeout: s.cfg.ConnectTimeout, log: s.log}
+	tcp, err := newTLSListener(s.cfg.MQTTAddr, tlsCfg, policy)
 	if err != nil {
 		return fmt.Errorf("hubsim: listen for MQTT on %s (is the port taken? pick another with --listen): %w", s.cfg.MQTTAddr, err)
 	}
@@ -102,7 +104,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.mqttAddr = tcp.Address()
 	if s.cfg.WSAddr != "" {
-		ws, err := newWSListener(s.cfg.WSAddr, tlsCfg)
+		ws, err := newWSListener(s.cfg.WSAddr, tlsCfg, policy)
 		if err != nil {
 			return fmt.Errorf("hubsim: listen for WebSockets on %s (is the port taken?): %w", s.cfg.WSAddr, err)
 		}
@@ -145,7 +147,7 @@ func (s *Server) Close() error {
 			_ = httpSrv.Close()
 		}
 		for _, cl := range s.presence.all() {
-			s.presence.remove(cl)
+			s.presence.remove(cl, Disconnect{At: s.cfg.Now(), Reason: errHubClosed.Error()})
 		}
 		if started {
 			_ = s.mq.Close()

@@ -16,17 +16,21 @@ type TelemetryMessage struct {
 }
 
 // telemetryStore keeps the last messages of every device, standing in for
-// the Event Hubs-compatible endpoint.
+// the Event Hubs-compatible endpoint. Each device's share is bounded in
+// messages and in payload bytes; the oldest go first.
 type telemetryStore struct {
-	mu       sync.Mutex
-	keep     int
-	now      func() time.Time
-	byDevice map[string][]TelemetryMessage
-	changed  *broadcast
+	mu        sync.Mutex
+	keep      int
+	keepBytes int
+	now       func() time.Time
+	byDevice  map[string][]TelemetryMessage
+	bytes     map[string]int // payload bytes kept per device
+	changed   *broadcast
 }
 
-func newTelemetryStore(keep int, now func() time.Time) *telemetryStore {
-	return &telemetryStore{keep: keep, now: now, byDevice: map[string][]TelemetryMessage{}, changed: newBroadcast()}
+func newTelemetryStore(keep, keepBytes int, now func() time.Time) *telemetryStore {
+	return &telemetryStore{keep: keep, keepBytes: keepBytes, now: now,
+		byDevice: map[string][]TelemetryMessage{}, bytes: map[string]int{}, changed: newBroadcast()}
 }
 
 func (t *telemetryStore) add(deviceID, topic string, payload []byte) {
@@ -42,12 +46,27 @@ func (t *telemetryStore) add(deviceID, topic string, payload []byte) {
 	}
 	t.mu.Lock()
 	msgs := append(t.byDevice[deviceID], msg)
-	if len(msgs) > t.keep {
-		msgs = msgs[len(msgs)-t.keep:]
+	size := t.bytes[deviceID] + len(msg.Payload)
+	drop := 0
+	for len(msgs)-drop > t.keep || (size > t.keepBytes && len(msgs)-drop > 1) {
+		size -= len(msgs[drop].Payload)
+		drop++
 	}
-	t.byDevice[deviceID] = msgs
+	for i := range drop {
+		msgs[i] = TelemetryMessage{} // frees the payload the array still holds
+	}
+	t.byDevice[deviceID] = msgs[drop:]
+	t.bytes[deviceID] = size
 	t.mu.Unlock()
 	t.changed.notify()
+}
+
+// drop forgets a deleted device's telemetry.
+func (t *telemetryStore) drop(deviceID string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.byDevice, deviceID)
+	delete(t.bytes, deviceID)
 }
 
 // since returns copies of the kept messages received at or after since.

@@ -18,12 +18,12 @@ type tlsListener struct {
 	closeOnce sync.Once
 }
 
-func newTLSListener(addr string, cfg *tls.Config) (*tlsListener, error) {
+func newTLSListener(addr string, cfg *tls.Config, policy connPolicy) (*tlsListener, error) {
 	ln, err := tls.Listen("tcp", addr, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &tlsListener{ln: ln}, nil
+	return &tlsListener{ln: ln, gate: connGate{policy: policy}}, nil
 }
 
 func (l *tlsListener) ID() string              { return "mqtts" }

@@ -90,28 +90,41 @@ func (ts *twinStore) patchReported(deviceID string, body []byte) (int, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	t := ts.getLocked(deviceID)
-	mergePatch(t.reported, patch)
+	next, err := patched("reported properties", t.reported, patch, maxTwinProperties)
+	if err != nil {
+		return 0, err
+	}
+	t.reported = next
 	t.reportedVersion++
 	t.version++
 	return t.reportedVersion, nil
 }
 
 // patchDesired merges a desired patch and tags patch and returns the new
-// desired version and the document to push to the device.
-func (ts *twinStore) patchDesired(deviceID string, desired, tags map[string]any) (int, []byte) {
+// desired version and the document to push to the device. A patch that
+// would take either section over its limit changes neither.
+func (ts *twinStore) patchDesired(deviceID string, desired, tags map[string]any) (int, []byte, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	t := ts.getLocked(deviceID)
-	mergePatch(t.tags, tags)
+	nextTags, err := patched("tags", t.tags, tags, maxTwinTags)
+	if err != nil {
+		return 0, nil, err
+	}
+	nextDesired, err := patched("desired properties", t.desired, desired, maxTwinProperties)
+	if err != nil {
+		return 0, nil, err
+	}
+	t.tags = nextTags
 	if desired == nil {
 		t.version++
-		return t.desiredVersion, nil
+		return t.desiredVersion, nil, nil
 	}
-	mergePatch(t.desired, desired)
+	t.desired = nextDesired
 	t.desiredVersion++
 	t.version++
 	push, _ := json.Marshal(withVersion(desired, t.desiredVersion))
-	return t.desiredVersion, push
+	return t.desiredVersion, push, nil
 }
 
 func (ts *twinStore) drop(deviceID string) {
@@ -169,13 +182,15 @@ func (s *Server) answerTwinGet(cl *mqtt.Client, deviceID, topic string) {
 }
 
 // answerReportedPatch merges a reported patch and answers 204 with the
-// new version, or 400 for a body that is not a JSON object.
+// new version, or 400 for a body that is not a JSON object or a patch that
+// would take the reported properties over IoT Hub's size limit.
 func (s *Server) answerReportedPatch(cl *mqtt.Client, deviceID, topic string, body []byte) {
 	rid := topicQuery(topic).Get("$rid")
 	version, err := s.twins.patchReported(deviceID, body)
 	if err != nil {
-		msg, _ := json.Marshal(map[string]any{"errorCode": CodeArgumentInvalid, "message": err.(*ServiceError).Message})
-		s.answerTwin(cl, fmt.Sprintf("$iothub/twin/res/400/?$rid=%s", rid), msg)
+		se := err.(*ServiceError)
+		msg, _ := json.Marshal(map[string]any{"errorCode": se.Code, "message": se.Message})
+		s.answerTwin(cl, fmt.Sprintf("$iothub/twin/res/%d/?$rid=%s", se.Status, rid), msg)
 		return
 	}
 	s.answerTwin(cl, fmt.Sprintf("$iothub/twin/res/204/?$rid=%s&$version=%d", rid, version), nil)
@@ -206,7 +221,10 @@ func (s *Server) updateTwin(deviceID string, desired, tags map[string]any) (int,
 	if _, ok := s.reg.device(deviceID); !ok {
 		return 0, errDeviceNotFound(deviceID)
 	}
-	version, push := s.twins.patchDesired(deviceID, desired, tags)
+	version, push, err := s.twins.patchDesired(deviceID, desired, tags)
+	if err != nil {
+		return 0, err
+	}
 	if cl := s.presence.device(deviceID); push != nil && subscribed(cl, filterDesired) {
 		_ = sendDirect(cl, fmt.Sprintf("$iothub/twin/PATCH/properties/desired/?$version=%d", version), push)
 	}

@@ -30,7 +30,7 @@ type wsListener struct {
 	closeOnce sync.Once
 }
 
-func newWSListener(addr string, cfg *tls.Config) (*wsListener, error) {
+func newWSListener(addr string, cfg *tls.Config, policy connPolicy) (*wsListener, error) {
 	ln, err := tls.Listen("tcp", addr, cfg)
 	if err != nil {
 		return nil, err
@@ -38,6 +38,7 @@ func newWSListener(addr string, cfg *tls.Config) (*wsListener, error) {
 	l := &wsListener{
 		ln:    ln,
 		ready: make(chan struct{}),
+		gate:  connGate{policy: policy},
 		upgrader: websocket.Upgrader{
 			Subprotocols: []string{"mqtt"},
 			CheckOrigin:  func(*http.Request) bool { return true },
