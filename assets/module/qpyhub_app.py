@@ -31,10 +31,11 @@ ASSIGNMENT_PATH = '/usr/qpyhub_dps.json'
 HUB_API = '2021-04-12'
 DPS_API = '2019-03-31'
 DPS_HOST = 'global.azure-devices-provisioning.net'
-KEEPALIVE = 240
+KEEPALIVE = 240  # seconds, unless the config says otherwise
 MIN_UNIX = 1704067200  # 2024-01-01: an earlier clock was never set
 BACKOFF_MIN = 2
 BACKOFF_MAX = 300
+RENEW_MARGIN = 3  # seconds: a token is renewed at least this long before it runs out
 _B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 _SAFE = _B64[:62] + '-_.~'
 _CONNACK = {1: 'unacceptable protocol version', 2: 'identifier rejected',
@@ -141,8 +142,9 @@ def check_config(doc):
         c[name] = _text(doc, name)
     c['ca'] = _text(doc, 'ca', strip=False)
     c['port'] = _number(doc, 'port', 8883, 1, 65535)
-    c['token_ttl'] = _number(doc, 'token_ttl', 3600, 60, 31536000)
+    c['token_ttl'] = _number(doc, 'token_ttl', 3600, 5, 31536000)
     c['heartbeat'] = _number(doc, 'heartbeat', 60, 5, 86400)
+    c['keepalive'] = _number(doc, 'keepalive', KEEPALIVE, 30, 1177)
     c['time_offset'] = _number(doc, 'time_offset', 0, -4000000000, 4000000000)
     dps = doc.get('dps')
     if dps is not None:
@@ -208,21 +210,185 @@ class _Refused(Exception):
     pass
 
 
-def _code(e):
-    code = e.args[0] if e.args and isinstance(e.args[0], int) else None
+# How umqtt's connect() words a failure: "MQTT Connect error='<what>' FAIL",
+# or "MQTT Connect Error='<what>' <advice>" for 104, 107, 4 and 110.
+_SOCKET = {104: 'connection reset by the server', 107: 'connection closed by the server',
+           110: 'timed out', 111: 'connection refused', 113: 'host unreachable',
+           -9984: 'certificate of the server not trusted by the CA in the config',
+           -30592: 'TLS handshake failed'}
+# How firmware words an ssl_params key its ussl.wrap_socket does not take.
+_NO_KWARG = ('unexpected keyword argument', 'extra keyword arguments given',
+             'argument num/types mismatch')
+
+
+def _failure(e):
+    # What failed, without umqtt's wrapping: its quoted part, or the
+    # error's own number (an OSError's str() differs between builds).
     text = str(e)
-    i = text.find("error='")
-    if i >= 0:  # umqtt on old firmware: "MQTT Connect error='5' FAIL"
-        digits = text[i + 7:].split("'")[0]
-        code = int(digits) if digits.isdigit() else code
-    return code
+    i = text.lower().find("connect error='")
+    if isinstance(e, ValueError) and i >= 0:
+        j = text.rfind("'")
+        return text[i + 15:j] if j > i + 15 else ''
+    if isinstance(e, OSError) and e.args and isinstance(e.args[0], int):
+        return str(e.args[0])
+    return None
+
+
+def _code(e):
+    # The number in a failure: a CONNACK code, an errno, an mbedtls code.
+    what = _failure(e)
+    if what is None:
+        return None
+    if what.startswith('('):  # OSError(code, text) of ussl
+        what = what[1:].split(',')[0]
+    try:
+        return int(what)
+    except ValueError:
+        return None
 
 
 def _reason(e):
     code = _code(e)
-    if code in _CONNACK:
+    wrapped = isinstance(e, ValueError)
+    if wrapped and code in _CONNACK:
         return '%s (%d)' % (_CONNACK[code], code)
+    if code in _SOCKET:
+        return '%s (%d)' % (_SOCKET[code], code)
+    what = _failure(e)
+    if what:
+        return what
     return (type(e).__name__ + ' ' + str(e)).strip()
+
+
+def refuses_kwarg(e):
+    # ussl.wrap_socket refused an ssl_params key: a bare TypeError, or
+    # wrapped by umqtt's connect() in a ValueError.
+    if not isinstance(e, (TypeError, ValueError)):
+        return False
+    text = str(e)
+    for words in _NO_KWARG:
+        if words in text:
+            return True
+    return False
+
+
+# ---- the MQTT link: TLS that checks when the firmware can, liveness ----------
+
+PINGRESP = b'\xd0'  # what umqtt's check_msg answers for a PINGRESP
+
+
+class Backoff:
+    """Waits between attempts: 2, 4, 8 ... seconds, at most cap."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.delay = 0
+
+    def reset(self):
+        self.delay = 0
+
+    def next(self):
+        self.delay = min(max(self.delay * 2, BACKOFF_MIN), self.cap)
+        return self.delay
+
+
+class Link:
+    """One MQTT connection over TLS through QuecPython's umqtt.
+
+    open() offers the CA first and falls back to ssl_params the firmware
+    takes only when its ussl refuses one; check() answers why the
+    connection no longer works, from get_mqttsta() and from keepalive
+    pings that must be answered (firmware umqtt drops messages into a
+    dead connection without a word)."""
+
+    def __init__(self, ca, keepalive):
+        self.ca = ca
+        self.keepalive = keepalive
+        self.choice = 0  # the first of options() the firmware took
+        self.client = None
+        self.inbox = []
+        self.trouble = None  # what umqtt's error callback said
+        self.ping_sent = None  # when a ping still unanswered went out
+        self.last_ping = 0
+
+    def options(self, host):
+        # ssl_params, best first. Newer umqtt passes server_hostname
+        # itself and refuses it twice; v1.12 ussl refuses ca.
+        if self.ca:
+            return ({'server_hostname': host, 'ca': self.ca}, {'ca': self.ca},
+                    {'server_hostname': host}, {})
+        return ({'server_hostname': host}, {})
+
+    def open(self, host, port, client_id, user, password, clean, now):
+        """Connects; answers 'verified' or 'unverified reason=...'."""
+        from umqtt import MQTTClient
+        options = self.options(host)
+        while True:
+            params = options[self.choice]
+            c = MQTTClient(client_id, host, port, user, password, self.keepalive,
+                           ssl=True, ssl_params=params, reconn=False)
+            c.set_callback(self.on_message)
+            if hasattr(c, 'error_register_cb'):
+                c.error_register_cb(self.on_trouble)
+            self.client, self.trouble = c, None
+            try:
+                c.connect(clean_session=clean)
+                break
+            except Exception as e:
+                self.close()
+                if not refuses_kwarg(e) or self.choice + 1 >= len(options):
+                    raise
+                self.choice += 1
+        self.ping_sent, self.last_ping = None, now
+        if 'ca' in params:
+            return 'verified'
+        if self.ca:
+            return 'unverified reason=firmware ussl takes no CA'
+        return 'unverified reason=no CA in the config'
+
+    def on_message(self, topic, msg):
+        self.inbox.append((topic.decode(), msg))
+
+    def on_trouble(self, text):
+        self.trouble = str(text)
+
+    def take(self):
+        """The messages that arrived (one packet is read per call)."""
+        r = self.client.check_msg()
+        if r == PINGRESP or r == 0xD0:
+            self.ping_sent = None
+        got, self.inbox = self.inbox, []
+        return got
+
+    def check(self, now):
+        """None while the connection works, else why it does not."""
+        st = self.client.get_mqttsta()
+        if st == 2:
+            return 'connection closed by the server'
+        if st != 0:
+            return 'connection lost (mqttsta %s)' % st
+        if self.trouble:
+            return 'umqtt said ' + self.trouble
+        if now - self.last_ping >= self.keepalive // 2:
+            if self.ping_sent is not None:
+                return 'no answer to a keepalive ping'
+            self.client.ping()
+            self.ping_sent = self.last_ping = now
+        return None
+
+    def publish(self, topic, msg):
+        self.client.publish(topic, msg)
+
+    def subscribe(self, topic, qos=0):
+        self.client.subscribe(topic, qos)
+
+    def close(self):
+        c, self.client, self.inbox = self.client, None, []
+        if c:
+            try:
+                c.disconnect()
+            except Exception:
+                pass
 
 
 # ---- the DPS assignment, kept between boots ----------------------------------
@@ -314,11 +480,10 @@ class App:
                 self.epoch = 946684800
         except Exception:
             pass
-        self.use_ca = bool(cfg['ca'])
-        self.client = None
-        self.inbox = []
+        self.link = Link(cfg['ca'], cfg['keepalive'])
+        # A hub that comes back is found within two keepalive intervals.
+        self.backoff = Backoff(min(BACKOFF_MAX, cfg['keepalive']))
         self.rid = 0
-        self.delay = 0
         self.stage = 'mqtt'
         self.assigned = None
         self.kept = False  # self.assigned came from ASSIGNMENT_PATH
@@ -347,9 +512,6 @@ class App:
     def next_rid(self):
         self.rid += 1
         return str(self.rid)
-
-    def on_message(self, topic, msg):
-        self.inbox.append((topic.decode(), msg))
 
     def wait_network(self):
         try:
@@ -404,38 +566,17 @@ class App:
         return cfg['token'], None
 
     def connect(self, host, port, client_id, user, password, clean):
-        from umqtt import MQTTClient
-        while True:
-            params = {'server_hostname': host}
-            if self.use_ca:
-                params['ca'] = self.cfg['ca']
-            try:
-                c = MQTTClient(client_id, host, port, user, password, KEEPALIVE,
-                               ssl=True, ssl_params=params, reconn=False)
-                c.set_callback(self.on_message)
-                self.client = c
-                c.connect(clean_session=clean)
-                return 'verified' if self.use_ca else 'unverified'
-            except TypeError:
-                # ussl of v1.12-era firmware takes no CA and never verifies.
-                if not self.use_ca:
-                    raise
-                self.use_ca = False
-                self.close()
+        return self.link.open(host, port, client_id, user, password, clean, self.now())
 
     def close(self):
-        c, self.client, self.inbox = self.client, None, []
-        if c:
-            try:
-                c.disconnect()
-            except Exception:
-                pass
+        self.link.close()
 
-    def take(self):
-        c = self.client
-        c.check_msg()
-        got, self.inbox = self.inbox, []
-        return got
+    def alive(self):
+        # Raises when the connection no longer works, so that serve()
+        # reconnects with its backoff.
+        why = self.link.check(self.now())
+        if why:
+            raise _Refused('reason=' + why)
 
     def provision(self):
         d = self.cfg['dps']
@@ -445,13 +586,14 @@ class App:
         pw = make_sas(resource, self.cfg['key'], self.now() + self.cfg['token_ttl'], 'registration')
         tls = self.connect(d['host'], d['port'], reg, resource + '/api-version=' + DPS_API, pw, True)
         self.say('dps', 'info', 'connected tls=' + tls + ' registration=' + reg)
-        c = self.client
+        c = self.link
         c.subscribe('$dps/registrations/res/#')
         c.publish('$dps/registrations/PUT/iotdps-register/?$rid=' + self.next_rid(),
                   json.dumps({'registrationId': reg}))
         idle = 0
         while idle < 60:
-            got = self.take()
+            got = c.take()
+            self.alive()
             if not got:
                 idle += 1
                 self.tick(1)
@@ -491,8 +633,8 @@ class App:
         pw, expiry = self.password(host + '/devices/' + device)
         tls = self.connect(host, cfg['port'], device, host + '/' + device + '/?api-version=' + HUB_API, pw, False)
         self.say('mqtt', 'ok', 'tls=' + tls)
-        self.delay = 0
-        c = self.client
+        self.backoff.reset()
+        c = self.link
         c.subscribe('devices/' + device + '/messages/devicebound/#', 1)
         for t in ('$iothub/twin/res/#', '$iothub/twin/PATCH/properties/desired/#', '$iothub/methods/POST/#'):
             c.subscribe(t)
@@ -502,13 +644,12 @@ class App:
         # The whole twin, for desired properties set while offline.
         get_rid = self.next_rid()
         c.publish('$iothub/twin/GET/?$rid=' + get_rid, '')
-        renew = expiry and self.now() + (expiry - self.now()) * 4 // 5
+        renew = expiry and expiry - max((expiry - self.now()) // 5, RENEW_MARGIN)
         online = False
-        last_ping = self.now()
         next_beat = 0
         last_beat = 0
         while True:
-            got = self.take()
+            got = c.take()
             for topic, body in got:
                 desired = None
                 if topic.startswith('$iothub/twin/res/'):
@@ -534,6 +675,7 @@ class App:
                     self.handle(c, device, topic, body)
                 if desired is not None and self.desired(desired) and online:
                     next_beat = last_beat + cfg['heartbeat']
+            self.alive()
             now = self.now()
             if online and now >= next_beat:
                 self.beats += 1
@@ -542,10 +684,6 @@ class App:
                 self.say('heartbeat', 'ok', 'n=%d' % self.beats)
                 last_beat = now
                 next_beat = now + cfg['heartbeat']
-                last_ping = now
-            elif now - last_ping >= KEEPALIVE // 2:
-                c.ping()
-                last_ping = now
             if renew and now >= renew:
                 # MQTT has no in-band refresh: reconnect with a new token.
                 self.say('sas', 'info', 'renewing the token')
@@ -577,7 +715,7 @@ class App:
         if v == self.cfg['heartbeat']:
             return False
         self.cfg['heartbeat'] = v
-        self.client.publish('$iothub/twin/PATCH/properties/reported/?$rid=' + self.next_rid(),
+        self.link.publish('$iothub/twin/PATCH/properties/reported/?$rid=' + self.next_rid(),
                             json.dumps({'qpyhub': {'heartbeat': v}}))
         self.say('twin', 'ok', 'heartbeat=%d' % v)
         return True
@@ -623,9 +761,9 @@ class App:
                     self.assigned, self.kept = None, False
                     self.say('dps', 'info', 'kept assignment refused, registering again')
             self.close()
-            self.delay = min(max(self.delay * 2, BACKOFF_MIN), BACKOFF_MAX)
-            self.say(self.stage, 'info', 'retry_in=%d' % self.delay)
-            self.tick(self.delay)
+            delay = self.backoff.next()
+            self.say(self.stage, 'info', 'retry_in=%d' % delay)
+            self.tick(delay)
 
 
 def run(path=CONFIG_PATH, max_loops=0):

@@ -19,6 +19,7 @@ const (
 	DefaultPort      = 8883
 	DefaultTokenTTL  = 3600
 	DefaultHeartbeat = 60
+	DefaultKeepalive = 240 // seconds; IoT Hub takes up to 1177
 	DefaultDPSHost   = "global.azure-devices-provisioning.net"
 )
 
@@ -42,6 +43,7 @@ type Config struct {
 	DPS        *DPS   `json:"dps"`
 	CA         string `json:"ca"`        // PEM; empty: the module connects without checking the server
 	Heartbeat  int    `json:"heartbeat"` // seconds between heartbeat messages
+	Keepalive  int    `json:"keepalive"` // MQTT keepalive, seconds; the module finds a dead connection within it
 	TimeOffset int64  `json:"time_offset"`
 }
 
@@ -97,6 +99,9 @@ func (c Config) withDefaults() Config {
 	if c.Heartbeat == 0 {
 		c.Heartbeat = DefaultHeartbeat
 	}
+	if c.Keepalive == 0 {
+		c.Keepalive = DefaultKeepalive
+	}
 	if c.DPS != nil {
 		d := *c.DPS
 		if d.Host == "" {
@@ -117,10 +122,12 @@ func (c Config) check() error {
 		return bad("version", "only version 1 is known")
 	case c.Port < 1 || c.Port > 65535:
 		return bad("port", "must be from 1 to 65535")
-	case c.TokenTTL < 60 || c.TokenTTL > 31536000:
-		return bad("token_ttl", "must be from 60 s to a year")
+	case c.TokenTTL < 5 || c.TokenTTL > 31536000:
+		return bad("token_ttl", "must be from 5 s to a year")
 	case c.Heartbeat < 5 || c.Heartbeat > 86400:
 		return bad("heartbeat", "must be from 5 s to a day")
+	case c.Keepalive < 30 || c.Keepalive > 1177:
+		return bad("keepalive", "must be from 30 s to 1177 s (IoT Hub's limit)")
 	case c.TimeOffset < -4e9 || c.TimeOffset > 4e9:
 		return bad("time_offset", "is out of range")
 	case c.CA != "" && !strings.Contains(c.CA, "-----BEGIN CERTIFICATE-----"):

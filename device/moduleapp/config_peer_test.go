@@ -5,6 +5,7 @@ package moduleapp
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -119,5 +120,78 @@ func TestMissingConfig(t *testing.T) {
 	}
 	if len(r.rec.Connects) != 0 || r.rec.NetCalls != 0 {
 		t.Errorf("the program went on without a config")
+	}
+}
+
+// The PC and the module judge a config by the same rules: at each bound
+// of every number, Config.JSON and the program's check_config both take
+// the value or both refuse it, naming the same field.
+func TestConfigRulesMatchTheProgram(t *testing.T) {
+	t.Parallel()
+	type probe struct {
+		field string
+		value int64
+		set   func(*Config, int64)
+	}
+	var probes []probe
+	bounds := []struct {
+		field  string
+		lo, hi int64
+		set    func(*Config, int64)
+	}{
+		{"port", 1, 65535, func(c *Config, v int64) { c.Port = int(v) }},
+		{"token_ttl", 5, 31536000, func(c *Config, v int64) { c.TokenTTL = int(v) }},
+		{"heartbeat", 5, 86400, func(c *Config, v int64) { c.Heartbeat = int(v) }},
+		{"keepalive", 30, 1177, func(c *Config, v int64) { c.Keepalive = int(v) }},
+		{"time_offset", -4e9, 4e9, func(c *Config, v int64) { c.TimeOffset = v }},
+	}
+	for _, b := range bounds {
+		for _, v := range []int64{b.lo - 1, b.lo, b.hi, b.hi + 1} {
+			if v != 0 { // zero is "unset" in Go: the default
+				probes = append(probes, probe{b.field, v, b.set})
+			}
+		}
+	}
+	var docs []string
+	for _, p := range probes {
+		c := Config{DeviceID: "dev1", Host: "h.azure-devices.net", Auth: AuthKey, Key: testKey}.withDefaults()
+		p.set(&c, p.value)
+		b, err := json.Marshal(c) // written as is, not through JSON()'s check
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, string(b))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	s := startModule(t, ctx, nil, nil)
+	out := mustExec(t, ctx, s, `import sys, ujson
+sys.path.append('/usr')
+import qpyhub_app
+for doc in `+pyLiteral(t, docs)+`:
+    try:
+        qpyhub_app.check_config(ujson.loads(doc))
+        print('CASE ok')
+    except ValueError as e:
+        print('CASE ' + str(e).split(':')[0])
+`)
+	answers := strings.Split(strings.TrimSpace(out), "\n")
+	if len(answers) != len(probes) {
+		t.Fatalf("%d answers for %d probes:\n%s", len(answers), len(probes), out)
+	}
+	for i, p := range probes {
+		c := Config{DeviceID: "dev1", Host: "h.azure-devices.net", Auth: AuthKey, Key: testKey}
+		p.set(&c, p.value)
+		goSays := "ok"
+		if _, err := c.JSON(); err != nil {
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("%s=%d: %v", p.field, p.value, err)
+			}
+			goSays = fe.Field
+		}
+		if got := strings.TrimPrefix(answers[i], "CASE "); got != goSays {
+			t.Errorf("%s=%d: the program says %q, the PC says %q", p.field, p.value, got, goSays)
+		}
 	}
 }

@@ -17,7 +17,7 @@ func TestConfigJSONDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"version": 1.0, "device_id": "dev1", "host": "h.azure-devices.net", "port": 8883.0,
-		"auth": "key", "key": "c2VjcmV0", "token_ttl": 3600.0, "dps": nil, "ca": "", "heartbeat": 60.0, "time_offset": 0.0}
+		"auth": "key", "key": "c2VjcmV0", "token_ttl": 3600.0, "dps": nil, "ca": "", "heartbeat": 60.0, "keepalive": 240.0, "time_offset": 0.0}
 	if len(doc) != len(want) {
 		t.Errorf("fields %v, want %v", doc, want)
 	}
@@ -59,7 +59,9 @@ func TestConfigJSONRefuses(t *testing.T) {
 		{"port", func(c *Config) { c.Port = 70000 }},
 		{"version", func(c *Config) { c.Version = 2 }},
 		{"heartbeat", func(c *Config) { c.Heartbeat = 1 }},
-		{"token_ttl", func(c *Config) { c.TokenTTL = 10 }},
+		{"token_ttl", func(c *Config) { c.TokenTTL = 4 }},
+		{"keepalive", func(c *Config) { c.Keepalive = 29 }},
+		{"keepalive", func(c *Config) { c.Keepalive = 1178 }},
 		{"ca", func(c *Config) { c.CA = "hello" }},
 		{"dps.id_scope", func(c *Config) { c.DPS = &DPS{RegistrationID: "r"} }},
 		{"dps.registration_id", func(c *Config) { c.DPS = &DPS{IDScope: "s"} }},

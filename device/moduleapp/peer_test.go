@@ -90,6 +90,7 @@ type record struct {
 		SSLParams map[string]string `json:"ssl_params"`
 		Reconn    bool              `json:"reconn"`
 		Clean     bool              `json:"clean"`
+		T         float64           `json:"t"` // seconds of the harness clock since the start
 	} `json:"connects"`
 	Subs []struct {
 		Client string `json:"client"`
@@ -97,6 +98,7 @@ type record struct {
 		QoS    int    `json:"qos"`
 	} `json:"subs"`
 	Pubs        []publish `json:"pubs"`
+	Lost        []publish `json:"lost"` // published into a connection the server had dropped
 	Sleeps      []float64 `json:"sleeps"`
 	Pings       int       `json:"pings"`
 	Disconnects int       `json:"disconnects"`

@@ -91,6 +91,7 @@ export class NetBridge {
       },
       send: (sid, hex, t) => this.call("send", { sid, data: hex, timeoutMs: timeout(t) }),
       recv: (sid, n, t) => this.call("recv", { sid, n, timeoutMs: timeout(t) }),
+      state: (sid) => this.call("state", { sid }),
       close: (sid) => {
         if (this.worker) this.port.postMessage({ op: "close", sid });
         return { ...NO_ANSWER, ok: true };

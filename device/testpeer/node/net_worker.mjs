@@ -236,6 +236,21 @@ function recv(req) {
   if (req.timeoutMs > 0) c.reader.timer = setTimeout(() => c.finishReader({ ok: false, errno: E.ETIMEDOUT }), req.timeoutMs);
 }
 
+// lwIP's TCP states, as the firmware's getsocketsta() answers them.
+const TCP_CLOSED = 0;
+const TCP_ESTABLISHED = 4;
+const TCP_CLOSE_WAIT = 7; // the server sent its FIN; our side is still open
+
+// state answers the socket's TCP state: closed after a reset or an error,
+// close-wait once the other side has closed, else established.
+function state(req) {
+  const c = sockets.get(req.sid);
+  let n = TCP_ESTABLISHED;
+  if (!c || !c.sock || c.error) n = TCP_CLOSED;
+  else if (c.ended) n = TCP_CLOSE_WAIT;
+  reply(req.id, { ok: true, n });
+}
+
 function close(req) {
   const c = sockets.get(req.sid);
   sockets.delete(req.sid);
@@ -256,7 +271,7 @@ function cancel(req) {
   p?.cancel();
 }
 
-const ops = { connect, wrap, send, recv, close, closeAll, cancel };
+const ops = { connect, wrap, send, recv, state, close, closeAll, cancel };
 port.on("message", (req) => {
   const op = ops[req.op];
   try {

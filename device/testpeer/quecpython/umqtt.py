@@ -2,81 +2,56 @@
 # peer's usocket/ussl, with QuecPython's signature
 #   MQTTClient(client_id, server, port=0, user=None, password=None,
 #              keepalive=0, ssl=False, ssl_params={}, reconn=True, version=4)
-# Written from the MQTT 3.1.1 specification. As on the firmware:
-#   - connect() reports a refused CONNECT as
-#     ValueError("MQTT Connect error='<code>' FAIL"); socket and TLS
-#     failures come out as the OSError (or TypeError from wrap_socket)
-#     that caused them;
-#   - a QoS 1 publish waits inline (up to 5 s) for its PUBACK, handling
-#     whatever else arrives meanwhile;
-#   - topic and msg reach the callback as bytes.
-# There is no background thread: reconn is accepted but a lost connection
-# is raised (OSError) from the next call, after error_register_cb's
-# callback has been told. Messages are read only inside check_msg(),
-# wait_msg(), publish(qos=1), subscribe() and ping().
-import ustruct as _struct
+# The wire side is written from the MQTT 3.1.1 specification; what a
+# program sees follows QuecPython's own umqtt.py (its v1.12-era source)
+# and PROTOCOLS.md, which wins where the two differ:
+#   - connect() turns every exception raised while connecting (DNS,
+#     socket, TLS, wrap_socket's TypeError, a refused CONNACK) into a
+#     ValueError with the firmware's words; str() of an OSError is its
+#     bare number, as on firmware built without uerrno names;
+#   - once the server has closed the connection, publish() drops the
+#     message and answers None, check_msg() delivers nothing and
+#     wait_msg() answers None at once; get_mqttsta() says so (2);
+#   - keepalive: like the firmware's ping thread, a PINGREQ goes out when
+#     keepalive - 3 s have passed since the last one (here checked inside
+#     check_msg/wait_msg, there is no thread); a ping still unanswered at
+#     the next turn stops the pinging and tells error_register_cb's
+#     callback "Send ping timeout." and nothing else: the program has to
+#     notice by itself;
+#   - wait_msg/check_msg answer b'\xd0' for a PINGRESP, the first byte
+#     (an int) for a QoS 1 PUBLISH and other packets, None for a PUBACK,
+#     a QoS 0 PUBLISH, or nothing.
+# reconn is accepted; the firmware's reconnect thread is not reproduced.
 import utime as _time
 import usocket as _socket
+import _qpyscenario as _s
+from _umqtt_wire import (EAGAIN, ECONNRESET, ENOTCONN, ETIMEDOUT, CONNECT, CONNACK,
+                         PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK,
+                         UNSUBSCRIBE, UNSUBACK, PINGREQ, PINGRESP, DISCONNECT,
+                         connect_error, firmware_str, split_packet, packet_id, pack_id)
+from _umqtt_wire import as_bytes as _b, field as _field, packet as _packet
 
-ECONNRESET = 104
-ETIMEDOUT = 110
-EAGAIN = 11
-
-CONNACK_WAIT_MS = 20000
 PUBACK_WAIT_MS = 5000
 SUBACK_WAIT_MS = 10000
+SOCKET_TIMEOUT_S = 20  # the firmware's settimeout(20) while connecting
 
-CONNECT = 0x10
-CONNACK = 0x20
-PUBLISH = 0x30
-PUBACK = 0x40
-PUBREC = 0x50
-PUBREL = 0x60
-PUBCOMP = 0x70
-SUBSCRIBE = 0x80
-SUBACK = 0x90
-UNSUBSCRIBE = 0xA0
-UNSUBACK = 0xB0
-PINGREQ = 0xC0
-PINGRESP = 0xD0
-DISCONNECT = 0xE0
-
-# get_mqttsta() answers, as QuecPython documents them.
+# get_mqttsta() answers (PROTOCOLS.md section 6).
+STATE_ERROR = -1  # never connected, after disconnect() or an error
 STATE_CONNECTED = 0
 STATE_CONNECTING = 1
-STATE_CLOSED = 2
+STATE_SERVER_CLOSED = 2
+
+# The TCP states of usocket.getsocketsta() that mean the server closed.
+_TCP_CLOSED_BY_PEER = (7, 8)
 
 
 class MQTTException(Exception):
     pass
 
 
-def _b(v):
-    if v is None:
-        return b""
-    if isinstance(v, str):
-        return v.encode()
-    return bytes(v)
-
-
-def _field(v):
-    # A length-prefixed UTF-8 string or binary field.
-    v = _b(v)
-    return _struct.pack("!H", len(v)) + v
-
-
-def _packet(first, body):
-    # Fixed header: type and flags, then the remaining length in 7-bit
-    # groups, least significant first.
-    n = len(body)
-    head = bytearray([first])
-    while True:
-        d = n & 0x7F
-        n >>= 7
-        head.append(d | 0x80 if n else d)
-        if not n:
-            break
-    return bytes(head) + body
+class _Closed(Exception):
+    # The server closed the connection (end of stream).
+    pass
 
 
 def _ticks():
@@ -92,8 +67,8 @@ class MQTTClient:
                  keepalive=0, ssl=False, ssl_params={}, reconn=True, version=4):
         if port == 0:
             port = 8883 if ssl else 1883
-        if version not in (3, 4):
-            raise ValueError("version must be 3 or 4")
+        if keepalive != 0 and keepalive < 5:
+            raise ValueError("inport parameter error : keepalive >= 5S")
         self.client_id = client_id
         self.server = server
         self.port = port
@@ -111,9 +86,11 @@ class MQTTClient:
         self._pid = 0
         self._rx = b""
         self._acks = {}  # packet id -> answer (SUBACK codes or True)
-        self._state = STATE_CLOSED
-        self._last_tx = 0
-        self._ping_sent = None  # ticks of an unanswered PINGREQ
+        self._state = STATE_ERROR
+        self._eof = False  # the server closed; seen by a read
+        self._ping_at = 0  # ticks of the last PINGREQ (or of the CONNACK)
+        self._ping_pending = False
+        self._pinger = False  # the keepalive "thread" is running
 
     # -- settings ------------------------------------------------------
 
@@ -125,148 +102,193 @@ class MQTTClient:
 
     def set_last_will(self, topic, msg, retain=False, qos=0):
         if qos not in (0, 1, 2) or not topic:
-            raise ValueError("bad last will")
+            raise AssertionError()
         self._will = (_b(topic), _b(msg), bool(retain), qos)
 
     def get_mqttsta(self):
-        return self._state
+        # The firmware asks the socket's TCP state each time, so a closed
+        # connection shows here before anything reads it.
+        if self._state != STATE_CONNECTED or self.sock is None:
+            return self._state
+        if self._eof:
+            return STATE_SERVER_CLOSED
+        tcp = self.sock.getsocketsta()
+        if tcp == 4:
+            return STATE_CONNECTED
+        if tcp in _TCP_CLOSED_BY_PEER:
+            return STATE_SERVER_CLOSED
+        return STATE_ERROR
 
     # -- connection ----------------------------------------------------
 
     def connect(self, clean_session=True):
         self._close_socket()
         self._state = STATE_CONNECTING
-        addr = _socket.getaddrinfo(self.server, self.port)[0][-1]
-        sock = _socket.socket()
         try:
-            sock.connect(addr)
-            if self.ssl:
-                import ussl
-                sock = ussl.wrap_socket(sock, **self.ssl_params)
-        except BaseException:
-            sock.close()
-            self._state = STATE_CLOSED
-            raise
-        self.sock = sock
+            self._open(clean_session)
+        except Exception as e:
+            self._close_socket()
+            self._state = STATE_ERROR
+            raise connect_error(e)
+        self._state = STATE_CONNECTED
+        self._ping_at = _ticks()
+        self._pinger = self.keepalive > 0
+        return 0
+
+    def _open(self, clean_session):
+        try:
+            addr = _socket.getaddrinfo(self.server, self.port)[0][-1]
+        except Exception:
+            raise ValueError("DNS Parsing '" + str(self.server) + "'")
+        timeout = _s.get("mqtt_timeout") or SOCKET_TIMEOUT_S
+        self.sock = _socket.socket()
+        self.sock.settimeout(timeout)
+        self.sock.connect(addr)
+        if self.ssl:
+            import ussl
+            self.sock = ussl.wrap_socket(self.sock, **self.ssl_params)
         self._rx = b""
         self._acks = {}
-        self._ping_sent = None
+        self._eof = False
+        self._ping_pending = False
+        self._write(_packet(CONNECT, self._connect_body(clean_session)))
         try:
-            self._send(_packet(CONNECT, self._connect_body(clean_session)))
-            first, body = self._read_packet(CONNACK_WAIT_MS)
-        except BaseException:
-            self._close_socket()
-            raise
+            first, body = self._read_packet(int(timeout * 1000))
+        except _Closed:
+            raise OSError(ENOTCONN)
         if first is None:
-            self._close_socket()
             raise OSError(ETIMEDOUT)
-        if first & 0xF0 != CONNACK or len(body) != 2:
-            self._close_socket()
-            raise ValueError("MQTT Connect error='-1' FAIL")
+        if first != CONNACK or len(body) != 2:
+            raise AssertionError()
         if body[1] != 0:
-            self._close_socket()
-            raise ValueError("MQTT Connect error='" + str(body[1]) + "' FAIL")
-        self._state = STATE_CONNECTED
+            raise MQTTException(body[1])
 
     def _connect_body(self, clean_session):
-        if self.version == 4:
-            body = _field(b"MQTT") + b"\x04"
-        else:
+        if self.version == 3:
             body = _field(b"MQIsdp") + b"\x03"
+        else:
+            body = _field(b"MQTT") + b"\x04"
         flags = 0x02 if clean_session else 0
         payload = _field(self.client_id)
         if self._will:
             topic, msg, retain, qos = self._will
             flags |= 0x04 | (qos << 3) | (0x20 if retain else 0)
             payload += _field(topic) + _field(msg)
-        if self.user is not None:
+        if self.user:
             flags |= 0x80
             payload += _field(self.user)
-            if self.pswd is not None:
-                flags |= 0x40
-                payload += _field(self.pswd)
-        return body + bytes([flags]) + _struct.pack("!H", self.keepalive) + payload
+        if self.pswd:
+            flags |= 0x40
+            payload += _field(self.pswd)
+        return body + bytes([flags]) + pack_id(self.keepalive) + payload
 
     def disconnect(self):
-        if self.sock is not None:
+        if self.sock is not None and not self._eof:
             try:
-                self._send(_packet(DISCONNECT, b""))
+                self._write(_packet(DISCONNECT, b""))
             except OSError:
                 pass
         self._close_socket()
+        self._state = STATE_ERROR
 
     def close(self):
         self._close_socket()
+        self._state = STATE_ERROR
 
     def _close_socket(self):
+        self._pinger = False
         if self.sock is not None:
             self.sock.close()
             self.sock = None
-        self._state = STATE_CLOSED
 
-    def _lost(self, err):
-        # The connection is gone: tell the error callback, then raise.
-        self._close_socket()
-        if self._err_cb is not None:
-            self._err_cb(str(err))
+    def _failed(self, err):
+        # A socket error on a live connection: the firmware leaves it to
+        # the program (reconn=False), which sees -1 from now on.
+        self._state = STATE_ERROR
+        self._pinger = False
         raise err
 
     # -- sending -------------------------------------------------------
 
-    def _send(self, data):
+    def _write(self, data):
         if self.sock is None:
             raise OSError(ECONNRESET)
-        try:
-            self.sock.settimeout(None)
-            self.sock.write(data)
-        except OSError as e:
-            self._lost(e)
-        self._last_tx = _ticks()
+        self.sock.settimeout(None)
+        self.sock.write(data)
 
     def _next_pid(self):
         self._pid = self._pid % 0xFFFF + 1
         return self._pid
 
+    def _usable(self):
+        # Connected as far as the socket knows: a write into a connection
+        # the server has closed goes nowhere.
+        return self.get_mqttsta() == STATE_CONNECTED
+
     def publish(self, topic, msg, retain=False, qos=0):
-        if qos not in (0, 1):
-            raise ValueError("qos must be 0 or 1")
-        first = PUBLISH | (qos << 1) | (1 if retain else 0)
-        body = _field(topic)
-        pid = 0
-        if qos:
-            pid = self._next_pid()
-            body += _struct.pack("!H", pid)
-        self._send(_packet(first, body + _b(msg)))
-        if not qos:
-            return True
-        return self._wait_ack(pid, PUBACK_WAIT_MS) is not None
+        # QuecPython's MQTTClient.publish swallows every error and answers
+        # None: a message for a closed connection is gone without a word.
+        if qos not in (0, 1) or not self._usable():
+            return None
+        try:
+            first = PUBLISH | (qos << 1) | (1 if retain else 0)
+            body = _field(topic)
+            pid = 0
+            if qos:
+                pid = self._next_pid()
+                body += pack_id(pid)
+            self._write(_packet(first, body + _b(msg)))
+            if not qos:
+                return True
+            return self._wait_ack(pid, PUBACK_WAIT_MS) is not None
+        except Exception:
+            return None
 
     def subscribe(self, topic, qos=0):
+        if not self._usable():
+            return None
         pid = self._next_pid()
-        body = _struct.pack("!H", pid) + _field(topic) + bytes([qos])
+        body = pack_id(pid) + _field(topic) + bytes([qos])
         self._send(_packet(SUBSCRIBE | 0x02, body))
-        codes = self._wait_ack(pid, SUBACK_WAIT_MS)
+        try:
+            codes = self._wait_ack(pid, SUBACK_WAIT_MS)
+        except _Closed:
+            return None
         if codes is None:
             raise OSError(ETIMEDOUT)
         if codes and codes[0] == 0x80:
-            raise MQTTException("subscribe refused: " + str(topic))
-        return codes[0] if codes else 0
+            raise MQTTException(0x80)
+        return None
 
     def unsubscribe(self, topic):
+        if not self._usable():
+            return None
         pid = self._next_pid()
-        self._send(_packet(UNSUBSCRIBE | 0x02, _struct.pack("!H", pid) + _field(topic)))
-        return self._wait_ack(pid, SUBACK_WAIT_MS) is not None
+        self._send(_packet(UNSUBSCRIBE | 0x02, pack_id(pid) + _field(topic)))
+        try:
+            return self._wait_ack(pid, SUBACK_WAIT_MS) is not None
+        except _Closed:
+            return None
 
     def ping(self):
+        if not self._usable():
+            return
         self._send(_packet(PINGREQ, b""))
-        if self._ping_sent is None:
-            self._ping_sent = _ticks()
+        self._ping_at = _ticks()
+        self._ping_pending = True
+
+    def _send(self, data):
+        try:
+            self._write(data)
+        except OSError as e:
+            self._failed(e)
 
     # -- receiving -----------------------------------------------------
 
     def _fill(self, wait_ms):
         # Reads what the socket has: wait_ms < 0 blocks, 0 only takes what
-        # is there. Answers False when nothing came in time.
+        # is there. Answers False when nothing came in time; raises
+        # _Closed at the end of the stream.
         if self.sock is None:
             raise OSError(ECONNRESET)
         self.sock.settimeout(None if wait_ms < 0 else wait_ms / 1000)
@@ -275,33 +297,20 @@ class MQTTClient:
         except OSError as e:
             if e.args[0] in (EAGAIN, ETIMEDOUT):
                 return False
-            self._lost(e)
+            raise
         if not data:
-            self._lost(OSError(ECONNRESET))
+            self._eof = True
+            raise _Closed()
         self._rx += data
         return True
 
     def _take_packet(self):
         # One whole packet from the receive buffer, or None.
-        rx = self._rx
-        n = 0
-        shift = 0
-        i = 1
-        while True:
-            if i >= len(rx):
-                return None
-            d = rx[i]
-            n |= (d & 0x7F) << shift
-            i += 1
-            if not d & 0x80:
-                break
-            shift += 7
-            if shift > 21:
-                self._lost(OSError(ECONNRESET))
-        if len(rx) < i + n:
+        p = split_packet(self._rx)
+        if p is None:
             return None
-        self._rx = rx[i + n:]
-        return rx[0], rx[i:i + n]
+        self._rx = p[2]
+        return p[0], p[1]
 
     def _read_packet(self, wait_ms):
         # The next packet within wait_ms (< 0: no limit), or (None, None).
@@ -317,30 +326,38 @@ class MQTTClient:
     def _handle(self, first, body):
         kind = first & 0xF0
         if kind == PUBLISH:
-            qos = (first >> 1) & 3
-            tlen = _struct.unpack("!H", body[:2])[0]
-            topic = body[2:2 + tlen]
-            at = 2 + tlen
-            if qos:
-                pid = _struct.unpack("!H", body[at:at + 2])[0]
-                at += 2
-            msg = body[at:]
-            if qos == 1:
-                self._send(_packet(PUBACK, _struct.pack("!H", pid)))
-            elif qos == 2:
-                self._send(_packet(PUBREC, _struct.pack("!H", pid)))
-            if self.cb is not None:
-                self.cb(topic, msg)
-            return PUBLISH
+            return self._deliver(first, body)
         if kind in (PUBACK, UNSUBACK, PUBCOMP):
-            self._acks[_struct.unpack("!H", body[:2])[0]] = True
-        elif kind == SUBACK:
-            self._acks[_struct.unpack("!H", body[:2])[0]] = bytes(body[2:])
+            self._acks[packet_id(body)] = True
+            return None if kind == PUBACK else first
+        if kind == SUBACK:
+            self._acks[packet_id(body)] = bytes(body[2:])
         elif kind == PUBREL:
             self._send(_packet(PUBCOMP, body[:2]))
         elif kind == PINGRESP:
-            self._ping_sent = None
-        return kind
+            self._ping_pending = False
+            return b"\xd0"
+        return first
+
+    def _deliver(self, first, body):
+        qos = (first >> 1) & 3
+        tlen = packet_id(body)
+        topic = body[2:2 + tlen]
+        at = 2 + tlen
+        pid = 0
+        if qos:
+            pid = packet_id(body, at)
+            at += 2
+        msg = body[at:]
+        if self.cb is not None:
+            self.cb(topic, msg)
+        if qos == 1:
+            self._send(_packet(PUBACK, pack_id(pid)))
+            return first
+        if qos == 2:
+            self._send(_packet(PUBREC, pack_id(pid)))
+            return first
+        return None
 
     def _wait_ack(self, pid, wait_ms):
         deadline = _time.ticks_add(_ticks(), wait_ms)
@@ -354,32 +371,51 @@ class MQTTClient:
         return self._acks.pop(pid)
 
     def _keepalive(self):
-        # Pings when the link has been quiet for most of the keepalive,
-        # and gives up when a ping went unanswered for a whole one.
-        if not self.keepalive or self.sock is None:
+        # The firmware's ping thread, run from the reading calls.
+        if not self._pinger or not self._usable():
             return
-        now = _ticks()
-        period = self.keepalive * 1000
-        if self._ping_sent is not None and _time.ticks_diff(now, self._ping_sent) > period:
-            self._lost(OSError(ETIMEDOUT))
-        if _time.ticks_diff(now, self._last_tx) >= period * 3 // 4:
+        if _time.ticks_diff(_ticks(), self._ping_at) <= (self.keepalive - 3) * 1000:
+            return
+        if self._ping_pending:
+            self._pinger = False
+            if self._err_cb is not None:
+                self._err_cb("Send ping timeout.")
+            return
+        try:
             self.ping()
+        except OSError as e:
+            self._pinger = False
+            if self._err_cb is not None:
+                self._err_cb(firmware_str(e))
+
+    def _receive(self, wait_ms):
+        # Handles one packet that arrives within wait_ms: (True, answer),
+        # or (False, None) when none did or the server has closed.
+        if self._eof:
+            return False, None
+        if self.sock is None:
+            raise OSError(ECONNRESET)
+        try:
+            first, body = self._read_packet(wait_ms)
+        except _Closed:
+            return False, None
+        except OSError as e:
+            self._failed(e)
+        if first is None:
+            return False, None
+        return True, self._handle(first, body)
 
     def check_msg(self):
-        """Handles what has arrived without waiting; None when nothing did."""
+        """Handles one packet that has arrived, without waiting."""
         self._keepalive()
-        p = self._take_packet()
-        if p is None and self._fill(0):
-            p = self._take_packet()
-        if p is None:
-            return None
-        return self._handle(p[0], p[1])
+        return self._receive(0)[1]
 
     def wait_msg(self):
         """Blocks until one packet arrives and handles it."""
         while True:
             self._keepalive()
-            wait = self.keepalive * 1000 // 4 if self.keepalive else -1
-            first, body = self._read_packet(wait)
-            if first is not None:
-                return self._handle(first, body)
+            if self._eof or not self._pinger:
+                return self._receive(-1)[1]
+            got, answer = self._receive(self.keepalive * 250)
+            if got or self._eof:
+                return answer

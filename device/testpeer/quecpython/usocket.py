@@ -166,8 +166,11 @@ class socket:
         return self._sid
 
     def getsocketsta(self):
-        # QuecPython's TCP state: 4 ESTABLISHED, 0 CLOSED.
-        return 4 if self._connected and not self._closed else 0
+        # The TCP state as the firmware's lwIP numbers it: 0 CLOSED (also
+        # after a reset), 4 ESTABLISHED, 7 CLOSE_WAIT (the server closed).
+        if self._closed or not self._connected:
+            return 0
+        return _net.state(self._sid).n
 
     def __enter__(self):
         return self
