@@ -1,8 +1,12 @@
 package hubsim
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -23,30 +27,61 @@ type C2DMessage struct {
 	Expiry          time.Time         // $.exp; zero = never; dropped undelivered after it
 }
 
-// queuedC2D is a message waiting for its device to subscribe.
+// DroppedC2D is a cloud-to-device message the hub still held when it
+// closed. IoT Hub keeps its queues through restarts; the local hub keeps
+// them in memory only, so it names what it drops instead of losing it
+// silently.
+type DroppedC2D struct {
+	DeviceID  string
+	MessageID string
+	// Sent is true when the message was written to the device but not
+	// acknowledged: it may have arrived. False: it never left the hub.
+	Sent bool
+}
+
+var errHubClosedC2D = errors.New("hubsim: the hub is closed; it takes no cloud-to-device message")
+
+// queuedC2D is one accepted message, held until the device acknowledges it.
 type queuedC2D struct {
+	id      string // $.mid
 	topic   string
 	payload []byte
 	expiry  time.Time
+	pid     uint16   // its packet id, fixed at the first write (0 before)
+	sentBy  *c2dFeed // the delivery that last wrote it; nil: never written
 }
 
-// c2dQueue holds messages for devices that have no session subscribed to
-// devicebound, and hands them to the broker once one exists. The broker's
-// session state then keeps them (CleanSession=false) until acknowledged.
+// deviceC2D is one device's queue and its delivery, if a connection listens.
+type deviceC2D struct {
+	msgs    []*queuedC2D
+	feed    *c2dFeed
+	lastPID uint16
+}
+
+// c2dQueue holds each device's cloud-to-device messages as IoT Hub does:
+// from the moment SendC2D accepts one until the device acknowledges it
+// (PUBACK), whether it waits or was delivered, and at most maxC2DQueue per
+// device. The queue writes the messages to the device's connection itself;
+// the broker's own session store never holds them, because it drops
+// messages silently when its limits are reached.
 type c2dQueue struct {
 	mu      sync.Mutex
 	mq      *mqtt.Server
 	now     func() time.Time
-	pending map[string][]queuedC2D
+	devices map[string]*deviceC2D
+	changed *broadcast // a device's queue got shorter
+	closed  bool
+	dropped []DroppedC2D
 }
 
 func newC2DQueue(mq *mqtt.Server, now func() time.Time) *c2dQueue {
-	return &c2dQueue{mq: mq, now: now, pending: map[string][]queuedC2D{}}
+	return &c2dQueue{mq: mq, now: now, devices: map[string]*deviceC2D{}, changed: newBroadcast()}
 }
 
-// SendC2D sends a message to a device: delivered at QoS 1 now if the
-// device's session subscribes to devicebound, else queued (up to 50, like
-// IoT Hub) until it does.
+// SendC2D sends a message to a device: queued (up to 50 messages not yet
+// acknowledged, like IoT Hub) and delivered at QoS 1 as soon as a
+// connection of the device subscribes to devicebound, again on its next
+// connection if it does not acknowledge.
 func (s *Server) SendC2D(deviceID string, msg C2DMessage) error {
 	if _, ok := s.reg.device(deviceID); !ok {
 		return errDeviceNotFound(deviceID)
@@ -54,73 +89,159 @@ func (s *Server) SendC2D(deviceID string, msg C2DMessage) error {
 	if msg.MessageID == "" {
 		msg.MessageID = newUUID()
 	}
-	return s.c2d.send(deviceID, queuedC2D{
+	return s.c2d.send(deviceID, &queuedC2D{
+		id:      msg.MessageID,
 		topic:   deviceboundTopic(deviceID) + encodeBag(c2dProperties(deviceID, msg)),
 		payload: msg.Payload,
 		expiry:  msg.Expiry,
 	})
 }
 
-func (q *c2dQueue) send(deviceID string, m queuedC2D) error {
+// DroppedC2D lists the messages the hub held when Close ran; empty
+// before Close.
+func (s *Server) DroppedC2D() []DroppedC2D {
+	s.c2d.mu.Lock()
+	defer s.c2d.mu.Unlock()
+	return append([]DroppedC2D(nil), s.c2d.dropped...)
+}
+
+// WaitC2DQueue waits until the device holds at most atMost messages,
+// waiting or delivered but not yet acknowledged.
+func (s *Server) WaitC2DQueue(ctx context.Context, deviceID string, atMost int) error {
+	for {
+		changed := s.c2d.changed.wait()
+		if s.c2d.held(deviceID) <= atMost {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("hubsim: waiting for device %q to hold at most %d cloud-to-device messages: %w", deviceID, atMost, ctx.Err())
+		case <-changed:
+		}
+	}
+}
+
+func (q *c2dQueue) held(deviceID string) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.pending[deviceID]) == 0 && q.deliverable(deviceID) {
-		return q.publish(m)
+	if d, ok := q.devices[deviceID]; ok {
+		return len(d.msgs)
 	}
-	if len(q.pending[deviceID]) >= maxC2DQueue {
+	return 0
+}
+
+func (q *c2dQueue) send(deviceID string, m *queuedC2D) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return errHubClosedC2D
+	}
+	d := q.device(deviceID)
+	if len(d.msgs) >= maxC2DQueue {
 		return errQueueFull(deviceID)
 	}
-	q.pending[deviceID] = append(q.pending[deviceID], m)
+	d.msgs = append(d.msgs, m)
+	d.feed.poke()
 	return nil
 }
 
-// flush hands the queued messages of a device to the broker if it can
-// take them now.
-func (q *c2dQueue) flush(deviceID string) {
+// device returns the device's queue, made on first use; q.mu is held.
+func (q *c2dQueue) device(deviceID string) *deviceC2D {
+	d, ok := q.devices[deviceID]
+	if !ok {
+		d = &deviceC2D{}
+		q.devices[deviceID] = d
+	}
+	return d
+}
+
+// acknowledged completes the message a device's PUBACK names. Packet ids
+// stay with a message across connections, so an acknowledgement that
+// arrives on the next connection of a resumed session still counts.
+func (q *c2dQueue) acknowledged(deviceID string, pid uint16) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.pending[deviceID]) == 0 || !q.deliverable(deviceID) {
+	d, ok := q.devices[deviceID]
+	if !ok || pid == 0 {
 		return
 	}
-	now := q.now()
-	for _, m := range q.pending[deviceID] {
-		if !m.expiry.IsZero() && now.After(m.expiry) {
+	for i, m := range d.msgs {
+		if m.pid == pid {
+			d.msgs = slices.Delete(d.msgs, i, i+1)
+			q.changed.notify()
+			break
+		}
+	}
+	if len(d.msgs) == 0 && d.feed == nil {
+		delete(q.devices, deviceID)
+	}
+}
+
+// nextPID picks a packet id no message of the device uses; q.mu is held.
+// A device holds at most maxC2DQueue of the 65535 ids, so the loop ends.
+func (d *deviceC2D) nextPID() uint16 {
+	for {
+		d.lastPID++
+		if d.lastPID == 0 {
 			continue
 		}
-		_ = q.publish(m) // the broker keeps it in the session even if the write fails
+		if !d.pidInUse(d.lastPID) {
+			return d.lastPID
+		}
 	}
-	delete(q.pending, deviceID)
 }
 
-// deliverable reports whether the device has a live connection whose
-// session subscribes to devicebound. Messages for an offline device stay
-// here rather than in the broker's session, which would not keep their
-// order.
-func (q *c2dQueue) deliverable(deviceID string) bool {
-	cl, ok := q.mq.Clients.Get(deviceID)
-	return ok && !cl.Closed() && subscribed(cl, deviceboundFilter(deviceID))
-}
-
-// requeue takes back a message the broker delivered but dropped before the
-// device acknowledged it (a clean session ended): IoT Hub keeps a message
-// until it is completed.
-func (q *c2dQueue) requeue(deviceID string, m queuedC2D) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.pending[deviceID] = append(q.pending[deviceID], m)
-}
-
-func (q *c2dQueue) publish(m queuedC2D) error {
-	if err := q.mq.Publish(m.topic, m.payload, false, 1); err != nil {
-		return fmt.Errorf("hubsim: hand C2D message to the broker: %w", err)
+func (d *deviceC2D) pidInUse(pid uint16) bool {
+	for _, m := range d.msgs {
+		if m.pid == pid {
+			return true
+		}
 	}
-	return nil
+	return false
 }
 
+// drop forgets a deleted device's messages, as IoT Hub purges its queue.
 func (q *c2dQueue) drop(deviceID string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	delete(q.pending, deviceID)
+	if d, ok := q.devices[deviceID]; ok {
+		d.feed.stop()
+		delete(q.devices, deviceID)
+		q.changed.notify()
+	}
+}
+
+// close stops every delivery, keeps the list of messages still held and
+// logs it, one line per device.
+func (q *c2dQueue) close(log *slog.Logger) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
+	q.closed = true
+	ids := make([]string, 0, len(q.devices))
+	for id := range q.devices {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		d := q.devices[id]
+		d.feed.stop()
+		sent := 0
+		for _, m := range d.msgs {
+			q.dropped = append(q.dropped, DroppedC2D{DeviceID: id, MessageID: m.id, Sent: m.sentBy != nil})
+			if m.sentBy != nil {
+				sent++
+			}
+		}
+		if len(d.msgs) > 0 {
+			log.Warn("cloud-to-device messages dropped as the hub closes", "device", id,
+				"never_sent", len(d.msgs)-sent, "sent_unacknowledged", sent)
+		}
+	}
+	clear(q.devices)
+	q.changed.notify()
 }
 
 // c2dProperties lists the property bag of a devicebound topic: system

@@ -1,7 +1,9 @@
 package hubsim
 
 import (
+	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -178,5 +180,94 @@ func TestC2DErrors(t *testing.T) {
 				t.Fatalf("err = %v, want code %d", err, tc.wantCode)
 			}
 		})
+	}
+}
+
+// IoT Hub keeps a cloud-to-device message in the device's queue until the
+// device acknowledges it, so a message delivered but not acknowledged still
+// counts towards the 50. A hub that let the broker hold unacknowledged
+// messages beyond that took messages it could not keep: the broker drops
+// them silently when its own store is full.
+func TestC2DQueueCountsUnacknowledgedMessages(t *testing.T) {
+	s := startHub(t, Config{Devices: []DeviceRecord{{DeviceID: "dev1"}}})
+	stalled := deviceLogin(t, s, "dev1")
+	stalled.clean, stalled.noAck = false, true
+	first := connect(t, s, stalled)
+	first.subscribe(t, deviceboundFilter("dev1"))
+
+	var accepted []string
+	for i := 0; i <= maxC2DQueue; i++ {
+		id := fmt.Sprintf("m%03d", i)
+		err := s.SendC2D("dev1", C2DMessage{Payload: []byte(id), MessageID: id})
+		if err != nil {
+			if se, ok := asServiceError(err); !ok || se.Code != CodeQueueDepthExceeded {
+				t.Fatalf("message %d: %v, want queue full", i, err)
+			}
+			break
+		}
+		accepted = append(accepted, id)
+	}
+	if len(accepted) != maxC2DQueue {
+		t.Fatalf("the hub accepted %d unacknowledged messages, want %d", len(accepted), maxC2DQueue)
+	}
+	for range accepted {
+		first.next(t) // delivered, never acknowledged
+	}
+	first.client.Disconnect(0)
+	if err := s.WaitConnected(waitCtx(t), "dev1", false); err != nil {
+		t.Fatal(err)
+	}
+
+	resumed := deviceLogin(t, s, "dev1")
+	resumed.clean = false
+	second := connect(t, s, resumed)
+	for _, want := range accepted {
+		m := second.next(t)
+		if string(m.Payload()) != want || !m.Duplicate() {
+			t.Fatalf("redelivered %q (dup=%v), want %q marked as a duplicate", m.Payload(), m.Duplicate(), want)
+		}
+	}
+	// Acknowledged now: the queue takes messages again, and nothing else
+	// was left in it.
+	if err := s.WaitC2DQueue(waitCtx(t), "dev1", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SendC2D("dev1", C2DMessage{Payload: []byte("after")}); err != nil {
+		t.Fatalf("queue still full after the acknowledgements: %v", err)
+	}
+	if m := second.next(t); string(m.Payload()) != "after" || m.Duplicate() {
+		t.Fatalf("got %q (dup=%v), want the new message", m.Payload(), m.Duplicate())
+	}
+}
+
+// Close names the messages the hub still held: one written to the device
+// but never acknowledged, one that never left.
+func TestC2DDroppedAtCloseAreReported(t *testing.T) {
+	s := startHub(t, Config{Devices: []DeviceRecord{{DeviceID: "dev1"}}})
+	l := deviceLogin(t, s, "dev1")
+	l.noAck = true
+	ss := connect(t, s, l)
+	ss.subscribe(t, deviceboundFilter("dev1"))
+	if err := s.SendC2D("dev1", C2DMessage{Payload: []byte("a"), MessageID: "sent"}); err != nil {
+		t.Fatal(err)
+	}
+	ss.next(t)
+	ss.client.Disconnect(0)
+	if err := s.WaitConnected(waitCtx(t), "dev1", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SendC2D("dev1", C2DMessage{Payload: []byte("b"), MessageID: "waiting"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.DroppedC2D(); len(got) != 0 {
+		t.Fatalf("dropped before Close: %v", got)
+	}
+	s.Close()
+	want := []DroppedC2D{{DeviceID: "dev1", MessageID: "sent", Sent: true}, {DeviceID: "dev1", MessageID: "waiting"}}
+	if got := s.DroppedC2D(); !reflect.DeepEqual(got, want) {
+		t.Errorf("dropped = %+v, want %+v", got, want)
+	}
+	if err := s.SendC2D("dev1", C2DMessage{Payload: []byte("c")}); err == nil {
+		t.Error("a closed hub accepted a message")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -31,7 +30,6 @@ func (h *brokerHook) Provides(b byte) bool {
 		mqtt.OnPacketRead,
 		mqtt.OnPacketSent,
 		mqtt.OnPublish,
-		mqtt.OnQosDropped,
 	}, []byte{b})
 }
 
@@ -127,17 +125,6 @@ func (h *brokerHook) OnPacketSent(cl *mqtt.Client, pk packets.Packet, b []byte) 
 	if info, ok := h.s.presence.info(cl); ok && info.kind == kindDevice && subscribed(cl, deviceboundFilter(info.id)) {
 		h.s.c2d.flush(info.id)
 	}
-}
-
-// OnQosDropped puts an unacknowledged C2D message back in the device's
-// queue when its clean session ends. A session taken over hands its
-// messages to the new connection instead.
-func (h *brokerHook) OnQosDropped(cl *mqtt.Client, pk packets.Packet) {
-	if pk.FixedHeader.Type != packets.Publish || cl.IsTakenOver() || !strings.HasPrefix(pk.TopicName, deviceboundTopic(cl.ID)) {
-		return
-	}
-	h.s.c2d.requeue(cl.ID, queuedC2D{topic: pk.TopicName, payload: pk.Payload})
-	h.s.c2d.flush(cl.ID) // a new connection may already be listening
 }
 
 // OnPublish acts on what a client sent. Nothing a device publishes is

@@ -80,6 +80,9 @@ func New(cfg Config) (*Server, error) {
 	if err := s.mq.AddHook(&brokerHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("hubsim: install broker rules: %w", err)
 	}
+	if err := s.mq.AddHook(&c2dHook{q: s.c2d}, nil); err != nil {
+		return nil, fmt.Errorf("hubsim: install cloud-to-device delivery: %w", err)
+	}
 	return s, nil
 }
 
@@ -152,6 +155,7 @@ func (s *Server) Close() error {
 		if started {
 			_ = s.mq.Close()
 		}
+		s.c2d.close(s.log) // reports the messages it held
 	})
 	return nil
 }
