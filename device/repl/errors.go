@@ -96,6 +96,6 @@ func (e *PythonError) Phrase() string { return PhrasePython }
 func Phrases() []string {
 	return []string{
 		ErrPortGone.Error(), ErrClosed.Error(), ErrNotStopping.Error(), ErrNoAnswer.Error(), ErrBusy.Error(),
-		PhraseTimeout, PhraseProtocol, PhrasePython, PhraseOpen,
+		PhraseTimeout, PhraseProtocol, PhrasePython, PhraseOpen, PhraseInUse,
 	}
 }

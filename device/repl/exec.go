@@ -45,9 +45,15 @@ func (s *Session) Exec(ctx context.Context, code string) (Result, error) {
 func (s *Session) abandon() {
 	s.mode = modeUnknown
 	if s.in.failure() == nil {
-		s.write([]byte{ctrlC})
+		ctx, cancel := context.WithTimeout(context.Background(), abandonWait)
+		defer cancel()
+		s.write(ctx, []byte{ctrlC})
 	}
 }
+
+// abandonWait bounds the Ctrl-C after a failure: a module that does not
+// even take one byte is not waited for.
+const abandonWait = 500 * time.Millisecond
 
 func (s *Session) exec(ctx context.Context, code []byte) (Result, error) {
 	if s.mode != modeRaw {
@@ -100,7 +106,7 @@ func (s *Session) send(ctx context.Context, code []byte) error {
 // declined, and the raw prompt is back for sendChunks.
 func (s *Session) tryRawPaste(ctx context.Context, code []byte) (used bool, err error) {
 	s.in.discard()
-	if err := s.write([]byte{ctrlE, 'A', ctrlA}); err != nil {
+	if err := s.write(ctx, []byte{ctrlE, 'A', ctrlA}); err != nil {
 		return false, err
 	}
 	answer, err := s.in.next(ctx, time.Now().Add(s.opts.AnswerTimeout), 2, "raw-paste answer")
@@ -145,20 +151,20 @@ func (s *Session) pasteWrite(ctx context.Context, code []byte) error {
 			case 0x01:
 				remain += window
 			case ctrlD:
-				s.write([]byte{ctrlD})
+				s.write(ctx, []byte{ctrlD})
 				return &ProtocolError{Step: "raw-paste aborted by the module", Got: string(b)}
 			default:
 				return &ProtocolError{Step: "raw-paste flow control", Got: string(b)}
 			}
 		}
 		n := min(remain, len(code)-sent)
-		if err := s.write(code[sent : sent+n]); err != nil {
+		if err := s.write(ctx, code[sent:sent+n]); err != nil {
 			return err
 		}
 		sent += n
 		remain -= n
 	}
-	if err := s.write([]byte{ctrlD}); err != nil {
+	if err := s.write(ctx, []byte{ctrlD}); err != nil {
 		return err
 	}
 	// Window grants may still arrive before the end-of-data answer.
@@ -170,7 +176,7 @@ func (s *Session) pasteWrite(ctx context.Context, code []byte) error {
 // without flow control does not overrun its input buffer.
 func (s *Session) sendChunks(ctx context.Context, code []byte) error {
 	for i := 0; i < len(code); i += s.opts.ChunkSize {
-		if err := s.write(code[i:min(i+s.opts.ChunkSize, len(code))]); err != nil {
+		if err := s.write(ctx, code[i:min(i+s.opts.ChunkSize, len(code))]); err != nil {
 			return err
 		}
 		if i+s.opts.ChunkSize >= len(code) {
@@ -182,7 +188,7 @@ func (s *Session) sendChunks(ctx context.Context, code []byte) error {
 			return ctx.Err()
 		}
 	}
-	if err := s.write([]byte{ctrlD}); err != nil {
+	if err := s.write(ctx, []byte{ctrlD}); err != nil {
 		return err
 	}
 	ok, err := s.in.next(ctx, time.Now().Add(s.opts.AnswerTimeout), 2, "OK after the code")

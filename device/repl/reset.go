@@ -20,7 +20,7 @@ func (s *Session) SoftReset(ctx context.Context) (string, error) {
 		return "", err
 	}
 	s.mode = modeUnknown
-	if err := s.write([]byte{ctrlD}); err != nil {
+	if err := s.write(ctx, []byte{ctrlD}); err != nil {
 		return "", err
 	}
 	out, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(softRebootLine+"\r\n"), "soft reboot")

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"go.bug.st/serial"
 )
 
 // Options tune a session; the zero value suits QuecPython modules.
@@ -71,7 +69,7 @@ const (
 // goroutines; they run one at a time.
 type Session struct {
 	path string
-	port serial.Port
+	port port
 	opts Options
 	in   *inbox
 
@@ -80,6 +78,7 @@ type Session struct {
 	paste   rawPaste
 	closing atomic.Bool
 	term    atomic.Pointer[Terminal] // the open terminal, if any
+	writeMu sync.Mutex               // orders a write's deadlines with its context's end
 
 	readerDone chan struct{}
 }
@@ -93,9 +92,9 @@ func Open(ctx context.Context, path string, opts Options) (*Session, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	port, err := serial.Open(path, &serial.Mode{BaudRate: opts.withDefaults().BaudRate, DataBits: 8})
+	port, err := openPort(path, opts.withDefaults().BaudRate)
 	if err != nil {
-		return nil, &OpenError{Path: path, Err: err}
+		return nil, err
 	}
 	s := &Session{
 		path:       path,
@@ -121,11 +120,27 @@ type OpenError struct {
 const PhraseOpen = "the module's port cannot be opened: check the port name and that no other program (QPYcom) has it open"
 
 func (e *OpenError) Error() string {
+	if inUse := e.inUse(); inUse != nil {
+		return inUse.Error()
+	}
 	return fmt.Sprintf("%s (%s: %v)", PhraseOpen, e.Path, e.Err)
 }
 
 // Phrase is the constant English sentence, for translation.
-func (e *OpenError) Phrase() string { return PhraseOpen }
+func (e *OpenError) Phrase() string {
+	if e.inUse() != nil {
+		return PhraseInUse
+	}
+	return PhraseOpen
+}
+
+func (e *OpenError) inUse() *InUseError {
+	var inUse *InUseError
+	if errors.As(e.Err, &inUse) {
+		return inUse
+	}
+	return nil
+}
 
 func (e *OpenError) Unwrap() error { return e.Err }
 
@@ -134,8 +149,7 @@ func (s *Session) isClosing() bool { return s.closing.Load() }
 // classify turns a port error into ErrClosed after Close, else a
 // *PortError.
 func (s *Session) classify(err error) error {
-	var pe *serial.PortError
-	if errors.As(err, &pe) && pe.Code() == serial.PortClosed && s.isClosing() {
+	if closedPort(err) && s.isClosing() {
 		return ErrClosed
 	}
 	return &PortError{Path: s.path, Err: err}
@@ -143,19 +157,6 @@ func (s *Session) classify(err error) error {
 
 // Path is the port this session uses.
 func (s *Session) Path() string { return s.path }
-
-// write sends b, turning a failure into the session's port error.
-func (s *Session) write(b []byte) error {
-	if err := s.in.failure(); err != nil {
-		return err
-	}
-	if _, err := s.port.Write(b); err != nil {
-		perr := s.classify(err)
-		s.in.fail(perr)
-		return perr
-	}
-	return nil
-}
 
 // begin takes the session for one operation.
 func (s *Session) begin() error {
@@ -182,17 +183,23 @@ func (s *Session) Close() error {
 	if s.closing.Load() {
 		return nil
 	}
-	if s.in.failure() == nil {
-		if s.mode == modeRaw {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			if s.write([]byte{ctrlB}) == nil {
-				s.in.until(ctx, time.Now().Add(time.Second), []byte(">>> "), "friendly prompt")
-			}
-			cancel()
+	if s.in.failure() == nil && s.mode == modeRaw {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if s.write(ctx, []byte{ctrlB}) == nil {
+			s.in.until(ctx, time.Now().Add(time.Second), []byte(">>> "), "friendly prompt")
 		}
+		cancel()
 	}
 	s.closing.Store(true)
 	err := s.port.Close()
-	<-s.readerDone
+	// The port wakes its reader on Close; the bound is for ports of other
+	// systems, whose reader may only return with the next byte.
+	select {
+	case <-s.readerDone:
+	case <-time.After(readerGrace):
+	}
 	return err
 }
+
+// readerGrace bounds Close's wait for the reader goroutine.
+const readerGrace = 2 * time.Second

@@ -3,6 +3,7 @@ package repl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"time"
 )
 
@@ -12,6 +13,7 @@ const (
 	syncAttempts   = 4
 	quietGap       = 150 * time.Millisecond // silence that means "done printing"
 	quietMax       = 1500 * time.Millisecond
+	maxQuietGap    = 2400 * time.Millisecond // the longest silence waited for, on a slow line
 )
 
 // Sync brings the module from any state (raw REPL left by another tool,
@@ -48,18 +50,31 @@ func (s *Session) Interrupt(ctx context.Context) error {
 // quiet. The firmware drops everything but Ctrl-C while code runs, so
 // nothing else is sent before the prompt. Silence may mean the raw REPL
 // (where Ctrl-C prints nothing): Ctrl-B then leads to the friendly REPL.
+// Each round waits longer for quiet, so a slow line is not taken for a
+// program that will not stop; while the module prints, rounds go on
+// until ctx's deadline. A silent port, or no deadline, gets syncAttempts
+// rounds.
 func (s *Session) interrupt(ctx context.Context) error {
+	end, bounded := ctx.Deadline()
 	sawOutput := false
-	for attempt := 0; attempt < syncAttempts; attempt++ {
+	for round := 0; round < syncAttempts || bounded && sawOutput; round++ {
+		gap := min(quietGap<<round, maxQuietGap)
 		for _, key := range []byte{ctrlC, ctrlB} {
-			if err := s.write([]byte{key}); err != nil {
-				return err
+			limit := max(quietMax, 4*gap)
+			if bounded {
+				limit = min(limit, time.Until(end))
 			}
-			out, settled, err := s.in.quiet(ctx, quietGap, quietMax)
-			if err != nil {
-				return err
+			if limit <= 0 {
+				return interruptFailure(sawOutput)
 			}
+			if err := s.write(ctx, []byte{key}); err != nil {
+				return deadlineAsFailure(err, sawOutput)
+			}
+			out, settled, err := s.in.quiet(ctx, gap, limit)
 			sawOutput = sawOutput || len(out) > 0
+			if err != nil {
+				return deadlineAsFailure(err, sawOutput)
+			}
 			if settled && bytes.HasSuffix(out, []byte(friendlyPrompt)) {
 				return nil
 			}
@@ -68,16 +83,30 @@ func (s *Session) interrupt(ctx context.Context) error {
 			}
 		}
 	}
+	return interruptFailure(sawOutput)
+}
+
+// interruptFailure says why no prompt came.
+func interruptFailure(sawOutput bool) error {
 	if sawOutput {
 		return ErrNotStopping
 	}
 	return ErrNoAnswer
 }
 
+// deadlineAsFailure turns the end of the time allowed into what was seen
+// until then; a cancel or a port failure stays as it is.
+func deadlineAsFailure(err error, sawOutput bool) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return interruptFailure(sawOutput)
+	}
+	return err
+}
+
 // enterRaw goes from the friendly prompt to the raw REPL prompt.
 func (s *Session) enterRaw(ctx context.Context) error {
 	s.in.discard()
-	if err := s.write([]byte{ctrlA}); err != nil {
+	if err := s.write(ctx, []byte{ctrlA}); err != nil {
 		return err
 	}
 	if _, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(rawBanner), "raw REPL prompt"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"go.bug.st/serial"
 
@@ -90,8 +91,26 @@ func TestSyncFromAnyState(t *testing.T) {
 func TestSyncReportsAProgramThatWillNotStop(t *testing.T) {
 	t.Parallel()
 	s, _, ctx := startSession(t, testpeer.Options{RunMainAtBoot: true, Files: map[string][]byte{"main.py": []byte(stubbornMain)}})
+	// Ctrl-C is sent until the deadline; then the cause is said, not
+	// just that the time ran out.
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
 	if err := s.Sync(ctx); !errors.Is(err, ErrNotStopping) {
 		t.Fatalf("Sync: %v, want ErrNotStopping", err)
+	}
+}
+
+// A module behind a slow line prints the prompt late, in bursts; that
+// is not a program that will not stop, as long as the deadline allows.
+func TestSyncWaitsForASlowLineUntilItsDeadline(t *testing.T) {
+	t.Parallel()
+	s, _, ctx := startSession(t, testpeer.Options{BytesPerSec: 100})
+	if err := s.Sync(ctx); err != nil {
+		t.Fatalf("Sync on a slow line: %v", err)
+	}
+	res, err := s.Exec(ctx, "print('slow', 6*7)")
+	if err != nil || res.Stdout != "slow 42\n" {
+		t.Fatalf("Exec on a slow line: %q, %v", res.Stdout, err)
 	}
 }
 

@@ -32,7 +32,7 @@ func (s *Session) Terminal(ctx context.Context) (*Terminal, error) {
 		return nil, err
 	}
 	if s.mode == modeRaw {
-		if err := s.write([]byte{ctrlB}); err != nil {
+		if err := s.write(ctx, []byte{ctrlB}); err != nil {
 			s.end()
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func (t *Terminal) Write(p []byte) (int, error) {
 		return 0, ErrClosed
 	default:
 	}
-	if err := t.s.write(p); err != nil {
+	if err := t.s.write(context.Background(), p); err != nil {
 		return 0, err
 	}
 	return len(p), nil
