@@ -7,11 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 
+	"qpyhub/cloud"
 	"qpyhub/cloud/hubsim"
 )
 
@@ -34,6 +39,7 @@ func runHubsim(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if f == nil {
 		return code
 	}
+	warnIfExposed(stderr, f.cfg)
 	f.cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	hub, err := hubsim.New(f.cfg)
 	if err != nil {
@@ -68,6 +74,7 @@ func runHubsim(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, int) {
 	f := &hubsimFlags{}
+	var grace string
 	fs := flag.NewFlagSet("hubsim", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&f.cfg.MQTTAddr, "listen", "127.0.0.1:8883", lang.L("address of the MQTT over TLS listener"))
@@ -78,27 +85,167 @@ func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, in
 	fs.StringVar(&f.caOut, "ca-out", "", lang.L("write the CA certificate (PEM) that clients must trust to this file"))
 	fs.StringVar(&f.cfg.HostName, "host", "localhost", lang.L("hub host name used in usernames and tokens"))
 	fs.StringVar(&f.cfg.DPSIDScope, "id-scope", "0ne00000001", lang.L("DPS ID scope"))
+	fs.StringVar(&grace, "token-grace", hubsim.DefaultTokenGrace.String(), lang.L("how long past its expiry a connected device's token is honoured before the hub drops it; 0s for none (IoT Hub: 5m)"))
 	fs.Var(&f.devices, "device", lang.L("register this device id if missing (repeatable)"))
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE [--new-ca]] [--ca-out FILE] [--host NAME] [--device ID ...]",
+		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE [--new-ca]] [--ca-out FILE] [--host NAME] [--token-grace D] [--device ID ...]",
 			lang.L("Runs a local IoT Hub and DPS for tests and demos until Ctrl+C."),
 			lang.L("This is a test hub: it prints its policy key and every device key on purpose, so clients can connect. Never reuse these keys."))
 		return nil, 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, devFlagLine("hubsim", err))
+		fmt.Fprintln(stderr, "qpyhub hubsim: "+err.Error())
 		return nil, 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, lang.L("{{.Arg}}: hubsim takes no arguments", map[string]any{"Arg": quote(fs.Arg(0))}))
+		fmt.Fprintln(stderr, "qpyhub hubsim: "+lang.L("{{.Arg}}: hubsim takes no arguments", map[string]any{"Arg": quote(fs.Arg(0))}))
 		return nil, 2
 	}
-	if f.cfg.MQTTAddr == "" {
-		fmt.Fprintln(stderr, lang.L("--listen: the MQTT listener needs an address, such as 127.0.0.1:8883"))
+	if bad := f.check(grace); bad != nil {
+		fmt.Fprintln(stderr, "qpyhub hubsim: "+bad.flag+": "+bad.why)
 		return nil, 2
 	}
 	return f, 0
+}
+
+// badHubsimFlag names a flag and why its value cannot be used.
+type badHubsimFlag struct{ flag, why string }
+
+// check validates every value before anything starts, so a bad one is a
+// usage error (exit 2), not a failed run; it also sets the token grace.
+func (f *hubsimFlags) check(grace string) *badHubsimFlag {
+	if f.cfg.MQTTAddr == "" {
+		return &badHubsimFlag{"--listen", lang.L("the MQTT listener needs an address, such as 127.0.0.1:8883")}
+	}
+	for _, a := range []struct{ flag, addr string }{{"--listen", f.cfg.MQTTAddr}, {"--ws", f.cfg.WSAddr}, {"--http", f.cfg.HTTPAddr}} {
+		if why := listenAddrProblem(a.addr); why != "" {
+			return &badHubsimFlag{a.flag, why}
+		}
+	}
+	d, err := time.ParseDuration(grace)
+	switch {
+	case err != nil:
+		return &badHubsimFlag{"--token-grace", lang.L("{{.Value}} is not a duration such as 0s, 30s or 5m", map[string]any{"Value": quote(grace)})}
+	case d < 0:
+		return &badHubsimFlag{"--token-grace", lang.L("must not be negative; 0s means none")}
+	}
+	f.cfg.TokenGrace = d
+	if !isHubHostName(f.cfg.HostName) {
+		return &badHubsimFlag{"--host", lang.L("{{.Value}} is not a host name: letters, digits, hyphens and dots, without a port", map[string]any{"Value": quote(f.cfg.HostName)})}
+	}
+	if !isIDScope(f.cfg.DPSIDScope) {
+		return &badHubsimFlag{"--id-scope", lang.L("{{.Value}} is not an ID scope: letters and digits, such as 0ne00000001", map[string]any{"Value": quote(f.cfg.DPSIDScope)})}
+	}
+	for _, id := range f.devices {
+		if err := cloud.ValidateDeviceID("--device", id); err != nil {
+			var fe *cloud.FieldError
+			why := err.Error()
+			if errors.As(err, &fe) {
+				why = lang.L(fe.Reason)
+			}
+			return &badHubsimFlag{"--device", quote(id) + " " + why}
+		}
+	}
+	for _, p := range []struct{ flag, path string }{{"--registry", f.cfg.RegistryFile}, {"--ca-out", f.caOut}} {
+		if p.path == "" {
+			continue
+		}
+		if dir := filepath.Dir(p.path); !isDir(dir) {
+			return &badHubsimFlag{p.flag, lang.L("the folder {{.Dir}} does not exist", map[string]any{"Dir": quote(dir)})}
+		}
+	}
+	return nil
+}
+
+// listenAddrProblem says what is wrong with a listen address, or "" when
+// it can be used ("" itself turns a listener off).
+func listenAddrProblem(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return lang.L("{{.Value}} is not host:port, such as 127.0.0.1:8883", map[string]any{"Value": quote(addr)})
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return lang.L("port {{.Port}} is not a number from 0 to 65535", map[string]any{"Port": quote(port)})
+	}
+	return ""
+}
+
+// isHubHostName accepts a DNS name or an IP address: the name goes into
+// usernames, tokens and the server certificate.
+func isHubHostName(name string) bool {
+	if net.ParseIP(name) != nil {
+		return true
+	}
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isIDScope accepts what a DPS ID scope is made of; it is a path segment
+// of every registration username.
+func isIDScope(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+// warnIfExposed tells, loudly, when a listener is reachable beyond this
+// computer: the hub prints its keys, and anyone who can reach it can use
+// them.
+func warnIfExposed(w io.Writer, cfg hubsim.Config) {
+	var exposed []string
+	for _, a := range []struct{ flag, addr string }{{"--listen", cfg.MQTTAddr}, {"--ws", cfg.WSAddr}, {"--http", cfg.HTTPAddr}} {
+		if a.addr != "" && !isLoopbackAddr(a.addr) {
+			exposed = append(exposed, a.flag+" "+a.addr)
+		}
+	}
+	if len(exposed) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "qpyhub hubsim: "+lang.L("WARNING: {{.Listeners}} listens beyond this computer. Anyone on the network can reach this test hub, and the keys it prints let them act as its devices and its owner. Use 127.0.0.1 unless you mean it.",
+		map[string]any{"Listeners": strings.Join(exposed, ", ")}))
+}
+
+// isLoopbackAddr reports whether host:port only accepts connections from
+// this computer.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // printHubsimBanner shows where the hub listens and the credentials to

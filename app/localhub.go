@@ -60,6 +60,7 @@ func startLoggedLocalHub(ctx context.Context, configDir string, log *slog.Logger
 		WSAddr:       freeOrAny(localHubPorts.ws),
 		HTTPAddr:     freeOrAny(localHubPorts.http),
 		RegistryFile: registry,
+		TokenGrace:   hubsim.DefaultTokenGrace, // as IoT Hub allows
 		Logger:       log,
 	}
 	h, err := newLocalHub(ctx, cfg)
