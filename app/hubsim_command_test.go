@@ -34,40 +34,7 @@ func TestHubsimServesAndConnects(t *testing.T) {
 			"--registry", registry, "--ca-out", caFile, "--device", "dev-a", "--device", "dev-b"}, outW, io.Discard)
 		outW.Close()
 	}()
-	lines := make(chan string, 64)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-
-	// Read the banner up to its last line.
-	var broker string
-	devices := map[string]string{}
-	deadline := time.After(hubsimWait)
-	for done := false; !done; {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("hubsim ended early (exit %d)", <-exit)
-			}
-			if i := strings.Index(l, "ssl://"); i >= 0 {
-				broker = l[i:]
-			}
-			if i := strings.Index(l, "HostName="); i >= 0 && strings.Contains(l, "DeviceId=") {
-				cs, err := cloud.ParseConnectionString(l[i:])
-				if err != nil {
-					t.Fatalf("banner line %q: %v", l, err)
-				}
-				devices[cs.DeviceID] = l[i:]
-			}
-			done = strings.Contains(l, "Ctrl+C")
-		case <-deadline:
-			t.Fatal("hubsim printed no banner in time")
-		}
-	}
+	broker, devices := readHubsimBanner(t, out)
 	if broker == "" || len(devices) != 2 || devices["dev-a"] == "" {
 		t.Fatalf("banner gave broker %q devices %v", broker, devices)
 	}
@@ -105,11 +72,44 @@ func TestHubsimServesAndConnects(t *testing.T) {
 	case <-time.After(hubsimWait):
 		t.Fatal("hubsim did not stop after cancel")
 	}
-	for range lines { // drain
-	}
 	saved, err := os.ReadFile(registry)
 	if err != nil || !bytes.Contains(saved, []byte(`"dev-b"`)) {
 		t.Fatalf("registry file: %v %s", err, saved)
+	}
+}
+
+// The CA written by --ca-out stays the same across runs on one registry
+// file, so modules set up against the hub reconnect after a restart;
+// --new-ca replaces it.
+func TestHubsimKeepsItsCAUnlessAskedForANewOne(t *testing.T) {
+	dir := t.TempDir()
+	registry := filepath.Join(dir, "registry.json")
+	run := func(extra ...string) []byte {
+		t.Helper()
+		caFile := filepath.Join(dir, "ca.pem")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // write the CA, start and stop at once
+		var stderr bytes.Buffer
+		args := append([]string{"--listen", "127.0.0.1:0", "--ws", "", "--http", "", "--registry", registry, "--ca-out", caFile}, extra...)
+		if code := runHubsim(ctx, args, io.Discard, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pem
+	}
+	first := run()
+	if again := run(); !bytes.Equal(first, again) {
+		t.Fatal("a restart on the same registry wrote a different CA")
+	}
+	renewed := run("--new-ca")
+	if bytes.Equal(first, renewed) {
+		t.Fatal("--new-ca kept the old CA")
+	}
+	if after := run(); !bytes.Equal(after, renewed) {
+		t.Fatal("the CA made by --new-ca was not kept")
 	}
 }
 

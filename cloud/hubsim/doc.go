@@ -14,6 +14,10 @@
 //   - a publish to a topic the device may not use, a subscription to such a
 //     topic, a sixth subscription, or a QoS 2 publish closes the connection;
 //   - a keepalive above 1177 s is accepted and capped at 1177 s;
+//   - a connection that never sends CONNECT is closed after
+//     Config.ConnectTimeout (60 s by default; IoT Hub publishes no figure);
+//   - a packet larger than a 256 KB message and its topic closes the
+//     connection before it is read;
 //   - module identities are not modelled: a module client id is refused;
 //   - C2D messages wait in a per-device queue (up to 50, like IoT Hub) until
 //     the device is connected with a devicebound subscription (its own or
