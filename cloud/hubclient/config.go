@@ -64,8 +64,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives diagnostics (never secrets); nil discards them.
 	Logger *slog.Logger
-	// EventBuffer is how many events wait for a reader before the oldest
-	// is dropped (default 256).
+	// EventBuffer is how many events other than cloud-to-device messages
+	// wait for a reader before the oldest is dropped (default 256).
+	// Cloud-to-device messages are never dropped (see Session.Events).
 	EventBuffer int
 }
 

@@ -11,7 +11,7 @@ import (
 	"qpyhub/cloud"
 )
 
-var testIdentity = cloud.DeviceIdentity{Host: "myhub.azure-devices.net", DeviceID: "dev1", Key: "c2VjcmV0"}
+var testIdentity = cloud.DeviceIdentity{Host: "myhub.azure-devices.net", DeviceID: "dev1", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}
 
 func TestConfigBrokerURL(t *testing.T) {
 	tests := []struct {
@@ -86,7 +86,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	got := []any{s.cfg.TokenTTL, s.cfg.KeepAlive, s.cfg.EventBuffer, s.cfg.CleanSession, cap(s.events.ch)}
+	got := []any{s.cfg.TokenTTL, s.cfg.KeepAlive, s.cfg.EventBuffer, s.cfg.CleanSession, s.events.size}
 	want := []any{DefaultTokenTTL, DefaultKeepAlive, DefaultEventBuffer, false, DefaultEventBuffer}
 	for i := range got {
 		if got[i] != want[i] {

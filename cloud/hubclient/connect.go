@@ -93,7 +93,8 @@ func (s *Session) pahoOptions(creds cloud.MQTTCredentials, tlsCfg *tls.Config, g
 		SetConnectTimeout(connectTimeout).
 		SetWriteTimeout(connectTimeout).
 		SetDialer(&net.Dialer{Timeout: connectTimeout}).
-		SetOrderMatters(true). // handlers never block, and C2D order is kept
+		SetOrderMatters(true).    // handlers never block, and C2D order is kept
+		SetAutoAckDisabled(true). // dispatch acknowledges; C2D once read
 		SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { s.dispatch(m) }).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			select {

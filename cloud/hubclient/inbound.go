@@ -10,9 +10,14 @@ import (
 
 // dispatch turns one incoming publish into an event or a twin answer. It
 // runs on paho's delivery goroutine, so it only parses and hands off:
-// nothing here waits for a reader.
+// nothing here waits for a reader. Acknowledgements are manual: a
+// cloud-to-device message is acknowledged when the reader takes it (see
+// eventQueue), everything else at once.
 func (s *Session) dispatch(m mqtt.Message) {
 	topic := m.Topic()
+	if !strings.HasPrefix(topic, "devices/") {
+		m.Ack()
+	}
 	payload := bytes.Clone(m.Payload())
 	now := s.cfg.Now()
 	switch {
@@ -40,11 +45,15 @@ func (s *Session) dispatch(m mqtt.Message) {
 	case strings.HasPrefix(topic, "devices/"):
 		_, bag, err := ParseC2DTopic(topic)
 		if err != nil {
+			m.Ack() // the hub would send it again and again
 			s.log.Warn("ignored cloud-to-device message", "topic", topic, "err", err)
 			return
 		}
 		app, sys := SplitSystemProperties(bag)
-		s.events.push(&C2DMessage{Topic: topic, Properties: app, System: sys, Payload: payload, Received: now})
+		msg := &C2DMessage{Topic: topic, Properties: app, System: sys, Payload: payload, Received: now}
+		if !s.events.pushC2D(msg, m.Duplicate(), m.Ack) {
+			s.log.Warn("cloud-to-device message left to the hub: too many wait for the reader", "mid", sys.MessageID)
+		}
 	default:
 		s.log.Warn("ignored message on unexpected topic", "topic", topic)
 	}

@@ -79,9 +79,14 @@ func New(cfg Config) (*Session, error) {
 }
 
 // Events delivers what happens, in order, until the session ends; then
-// the channel is closed. Read it promptly: when EventBuffer events wait,
-// the oldest is dropped and counted in ConnectionState.Dropped.
-func (s *Session) Events() <-chan Event { return s.events.ch }
+// the channel is closed. A cloud-to-device message is acknowledged to the
+// hub when it is read here, so none is lost to a slow reader: the hub
+// holds back the rest, and what is still unread when the session ends is
+// delivered on the device's next connection. Of the other events, the
+// oldest is dropped when EventBuffer of them wait, and counted in
+// ConnectionState.Dropped. After the session ends, read to the end of
+// the channel.
+func (s *Session) Events() <-chan Event { return s.events.events() }
 
 // Addr is the URL the session dials.
 func (s *Session) Addr() string { return s.broker.String() }

@@ -121,6 +121,10 @@ func (s *Server) WaitC2DQueue(ctx context.Context, deviceID string, atMost int) 
 	}
 }
 
+// QueuedC2D is how many messages the device holds, waiting or delivered
+// but not yet acknowledged.
+func (s *Server) QueuedC2D(deviceID string) int { return s.c2d.held(deviceID) }
+
 func (q *c2dQueue) held(deviceID string) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
