@@ -74,6 +74,11 @@ func (c setupCommand) run(ctx context.Context, args []string) int {
 		errors.As(err, &pe)
 		return badArgument(c.stderr, "setup", setupFlagOf(pe.Field), lang.L(pe.Reason))
 	}
+	if err := setup.CheckRecordFile(f.plan.RecordFile); err != nil {
+		var se *setup.StageError
+		errors.As(err, &se)
+		return badArgument(c.stderr, "setup", "--record:", setupErrorText(se.Phrase, se.Detail, se.Advice))
+	}
 	progress := func(p setup.Progress) { c.printProgress(p) }
 	if f.asJSON {
 		progress = nil
@@ -124,9 +129,9 @@ func (c setupCommand) parse(args []string) (*setupFlags, int) {
 	fs.BoolVar(&f.proxy.proxyFromEnv, "proxy-from-env", false, lang.L("reach Azure from this PC through the proxy named by HTTPS_PROXY and NO_PROXY"))
 	fs.BoolVar(&f.restore, "restore", false, lang.L("put the module's own main.py back and remove the program"))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), lang.L("Usage: qpyhub setup --port P|--all-quectel (--connection-string CS | --hub-connection-string HCS | --dps --id-scope S --group-key K) [flags]"))
-		fmt.Fprintln(fs.Output(), lang.L("Checks each module, gets its identity, writes the program and its credentials to /usr, restarts it and waits until it is online."))
-		fs.PrintDefaults()
+		printCommandHelp(c.stdout, fs, "qpyhub setup --port P|--all-quectel (--connection-string CS | --hub-connection-string HCS | --dps --id-scope S --group-key K) [flags]",
+			lang.L("Checks each module, gets its identity, writes the program and its credentials to /usr, restarts it and waits until it is online."))
+		printSetupFields(c.stdout)
 	}
 	if code, done := parseCommandFlags(fs, args, c.stderr); done {
 		return nil, code
@@ -287,19 +292,33 @@ func (c setupCommand) printProgress(p setup.Progress) {
 	fmt.Fprintln(c.stdout, line)
 }
 
-// printSummary says how each module ended, and the batch's totals.
+// printSummary says how each module ended, and the batch's totals. An
+// online module's line says who confirmed it and how its TLS went, in
+// the words the Setup screen's row uses.
 func (c setupCommand) printSummary(results []setup.Result) {
 	online := 0
 	fmt.Fprintln(c.stdout)
 	for _, r := range results {
-		if r.Online() {
-			online++
-			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: {{.Result}}, device {{.Device}} on {{.Hub}}",
-				map[string]any{"Port": r.Port, "Result": lang.L(r.Result), "Device": r.DeviceID, "Hub": r.Hub}))
+		if !r.Online() {
+			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: failed at {{.Stage}}: {{.Error}}",
+				map[string]any{"Port": r.Port, "Stage": lang.L(r.Stage), "Error": setupErrorText(r.Error, r.Detail, r.Advice)}))
 			continue
 		}
-		fmt.Fprintln(c.stdout, lang.L("{{.Port}}: failed at {{.Stage}}: {{.Error}}",
-			map[string]any{"Port": r.Port, "Stage": lang.L(r.Stage), "Error": setupErrorText(r.Error, r.Detail, r.Advice)}))
+		online++
+		fmt.Fprintln(c.stdout, lang.L("{{.Port}}: {{.Result}}, device {{.Device}} on {{.Hub}}",
+			map[string]any{"Port": r.Port, "Result": lang.L(r.Result), "Device": r.DeviceID, "Hub": r.Hub}))
+		if r.Confirmed == setup.ConfirmedModule {
+			fmt.Fprintln(c.stdout, "  "+lang.L(setup.NoteConfirmedByModule))
+		} else if r.Confirmation != "" {
+			fmt.Fprintln(c.stdout, "  "+lang.L("confirmed by the hub: {{.How}}", map[string]any{"How": lang.L(r.Confirmation)}))
+		}
+		if note := setup.TLSNote(r.TLS); note != "" {
+			line := "  " + lang.L(note)
+			if r.TLSReason != "" {
+				line += " (" + r.TLSReason + ")"
+			}
+			fmt.Fprintln(c.stdout, line)
+		}
 	}
 	fmt.Fprintln(c.stdout, lang.L("{{.Online}} of {{.Total}} modules online", map[string]any{"Online": online, "Total": len(results)}))
 }

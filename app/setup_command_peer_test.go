@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -98,15 +99,16 @@ func TestRunSetupJSONTwoModulesOneWithoutSIM(t *testing.T) {
 	if code != 1 || len(objs) != 2 {
 		t.Fatalf("exit %d, %d objects; stdout %s stderr %s", code, len(objs), out.String(), errOut.String())
 	}
-	for _, k := range []string{"port", "imei", "deviceId", "hub", "result", "stage", "error"} {
+	for _, k := range []string{"port", "imei", "deviceId", "hub", "result", "confirmed", "tls", "stage", "error"} {
 		if _, ok := objs[0][k]; !ok {
 			t.Fatalf("object lacks %q: %v", k, objs[0])
 		}
 	}
-	if objs[0]["result"] != "online" || objs[0]["deviceId"] != "ec600n-866327040000201" || objs[0]["hub"] != "localhost" {
+	if objs[0]["result"] != "online" || objs[0]["confirmed"] != "cloud" || objs[0]["tls"] != "verified" ||
+		objs[0]["deviceId"] != "ec600n-866327040000201" || objs[0]["hub"] != "localhost" {
 		t.Fatalf("first module %v", objs[0])
 	}
-	if objs[1]["result"] != "failed" || objs[1]["stage"] != "module" || objs[1]["imei"] != "866327040000202" {
+	if objs[1]["result"] != "failed" || objs[1]["confirmed"] != "" || objs[1]["tls"] != "" || objs[1]["stage"] != "module" || objs[1]["imei"] != "866327040000202" {
 		t.Fatalf("second module %v", objs[1])
 	}
 	rec, err := os.ReadFile(record)
@@ -121,7 +123,20 @@ func TestRunSetupJSONTwoModulesOneWithoutSIM(t *testing.T) {
 			t.Fatal("a key reached the record or the output")
 		}
 	}
-	if strings.Count(string(rec), "\n") != 3 || !strings.Contains(string(rec), "ec600n-866327040000201") {
+	rows, err := csv.NewReader(bytes.NewReader(rec)).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("record: %v\n%s", err, rec)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	online := rows[1] // modules finish in any order
+	if online[col["result"]] != "online" {
+		online = rows[2]
+	}
+	if online[col["deviceId"]] != "ec600n-866327040000201" || online[col["result"]] != "online" ||
+		online[col["confirmed"]] != "cloud" || online[col["tls"]] != "verified" {
 		t.Fatalf("record:\n%s", rec)
 	}
 }
@@ -176,6 +191,45 @@ func TestBinarySetupTokenRecordHasNoSecrets(t *testing.T) {
 			if strings.Contains(text, secret) {
 				t.Fatalf("%s holds a secret", name)
 			}
+		}
+	}
+}
+
+// A record file that cannot be written is a bad argument, found before
+// the module is touched: nothing reaches the module's port, no device is
+// created, and stderr holds one line naming --record.
+func TestSetupUnwritableRecordRefusedBeforeModule(t *testing.T) {
+	hub, ca := setupHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	dir := t.TempDir()
+	for name, record := range map[string]string{
+		"missing folder": filepath.Join(dir, "no", "such", "r.csv"),
+		"a folder":       dir + "/.csv",
+	} {
+		if name == "a folder" {
+			if err := os.Mkdir(record, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Setenv(envHubConnectionString, hub.PolicyConnectionString("iothubowner"))
+		var out, errOut bytes.Buffer
+		code := runSetup(ctx, []string{"--port", peer.Path(), "--record", record,
+			"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}, &out, &errOut)
+		line := strings.TrimSpace(errOut.String())
+		if code != 2 || out.Len() != 0 || strings.Contains(line, "\n") || !strings.HasPrefix(line, "qpyhub setup: --record: ") {
+			t.Fatalf("%s: exit %d, stdout %q, stderr %q; want 2 and one line about --record", name, code, out.String(), errOut.String())
+		}
+		if got := peer.Received(); len(got) != 0 {
+			t.Fatalf("%s: the module got %d bytes", name, len(got))
+		}
+		if ids := hub.DeviceIDs(); len(ids) != 0 {
+			t.Fatalf("%s: devices created: %v", name, ids)
 		}
 	}
 }

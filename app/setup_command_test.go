@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,5 +97,85 @@ func TestSetupPhrasesTranslated(t *testing.T) {
 				t.Errorf("%s: %q is not translated", l, k)
 			}
 		}
+	}
+}
+
+// setup --help goes to stdout and describes every field of a result
+// (--json) and of a record line, in both languages.
+func TestSetupHelpDescribesEveryField(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := runSetup(context.Background(), []string{"--help"}, &out, &errOut); code != 0 || errOut.Len() != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
+	}
+	described := map[string]bool{}
+	for _, f := range setupFields {
+		for _, name := range strings.Split(f.name, ", ") {
+			described[name] = true
+		}
+	}
+	for _, name := range setupResultFieldNames() {
+		if !described[name] {
+			t.Errorf("%q is not described", name)
+		}
+		if !strings.Contains(out.String(), name) {
+			t.Errorf("--help does not name %q", name)
+		}
+	}
+	bundles := loadBundles(t)
+	for _, f := range setupFields {
+		for _, l := range languages {
+			if _, ok := bundles[l][f.about]; !ok {
+				t.Errorf("%s: %q is not translated", l, f.about)
+			}
+		}
+	}
+}
+
+// setupResultFieldNames are the JSON keys of a Result and of a Record.
+func setupResultFieldNames() []string {
+	var names []string
+	for _, v := range []any{setup.Result{}, setup.Record{}} {
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
+// README's table of setup results names every field a result or a
+// record line has, and no other.
+func TestReadmeSetupFieldTable(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "### Setup results")
+	if !ok {
+		t.Fatal("README has no \"### Setup results\" section")
+	}
+	var inTable []string
+	started := false
+	for _, line := range strings.Split(table, "\n") {
+		if started && !strings.HasPrefix(line, "|") {
+			break // the end of the table
+		}
+		started = started || strings.HasPrefix(line, "|")
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cell := strings.Split(line, "|")[1]
+		for _, name := range strings.Split(cell, ",") {
+			inTable = append(inTable, strings.Trim(strings.TrimSpace(name), "`"))
+		}
+	}
+	want := setupResultFieldNames()
+	slices.Sort(want)
+	slices.Sort(inTable)
+	if !slices.Equal(want, inTable) {
+		t.Fatalf("README's table names %v, the results have %v", inTable, want)
 	}
 }

@@ -76,7 +76,8 @@ func (r setupRunner) logResults(results []ui.SetupResult) {
 			continue
 		}
 		r.log.Info("setup done", "port", res.Port, "imei", res.IMEI, "device", res.DeviceID,
-			"hub", res.Hub, "result", res.Result, "confirmation", res.Confirmation)
+			"hub", res.Hub, "result", res.Result, "confirmed", res.Confirmed, "confirmation", res.Confirmation,
+			"tls", res.TLS, "tlsReason", res.TLSReason)
 	}
 }
 
@@ -103,8 +104,18 @@ func fromSetupResult(res setup.Result) ui.SetupResult {
 		Port: res.Port, IMEI: res.IMEI, ICCID: res.ICCID, Model: res.Model,
 		DeviceID: res.DeviceID, Hub: res.Hub, AuthMode: res.AuthMode,
 		Result: res.Result, Stage: res.Stage, Error: res.Error, Advice: res.Advice, Detail: res.Detail,
-		Confirmation: res.Confirmation, Started: res.Started, Finished: res.Finished,
+		Confirmed: res.Confirmed, Confirmation: res.Confirmation, ConfirmedNote: confirmedNote(res.Confirmed),
+		TLS: res.TLS, TLSNote: setup.TLSNote(res.TLS), TLSReason: res.TLSReason,
+		Started: res.Started, Finished: res.Finished,
 	}
+}
+
+// confirmedNote says why a module is online on its own word only.
+func confirmedNote(confirmed string) string {
+	if confirmed == setup.ConfirmedModule {
+		return setup.NoteConfirmedByModule
+	}
+	return ""
 }
 
 // pipelinePlan translates the screen's plan; the local hub adds where to

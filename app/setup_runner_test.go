@@ -141,3 +141,26 @@ func TestSetupRunnerKeepsOffAPortTheTerminalHolds(t *testing.T) {
 		t.Error("the policy key reached the log")
 	}
 }
+
+// The screen gets who confirmed the module and its TLS, with the same
+// sentences the command line prints; its constants are the pipeline's.
+func TestSetupRunnerCarriesConfirmedAndTLS(t *testing.T) {
+	for ui, want := range map[string]string{ui.SetupOnline: setup.ResultOnline, ui.SetupFailed: setup.ResultFailed,
+		ui.SetupConfirmedCloud: setup.ConfirmedCloud, ui.SetupConfirmedModule: setup.ConfirmedModule,
+		ui.SetupTLSVerified: setup.TLSVerified, ui.SetupTLSUnverified: setup.TLSUnverified} {
+		if ui != want {
+			t.Errorf("the screen's %q is the pipeline's %q", ui, want)
+		}
+	}
+	got := fromSetupResult(setup.Result{Port: "COM5", Result: setup.ResultOnline, Confirmed: setup.ConfirmedModule,
+		TLS: setup.TLSUnverified, TLSReason: "no ca"})
+	if got.Confirmed != ui.SetupConfirmedModule || got.ConfirmedNote != setup.NoteConfirmedByModule ||
+		got.TLS != ui.SetupTLSUnverified || got.TLSNote != setup.NoteTLSUnverified || got.TLSReason != "no ca" {
+		t.Fatalf("screen result %+v", got)
+	}
+	got = fromSetupResult(setup.Result{Port: "COM5", Result: setup.ResultOnline, Confirmed: setup.ConfirmedCloud,
+		Confirmation: setup.ConfirmTwin, TLS: setup.TLSVerified})
+	if got.ConfirmedNote != "" || got.Confirmation != setup.ConfirmTwin || got.TLSNote != setup.NoteTLSVerified {
+		t.Fatalf("screen result %+v", got)
+	}
+}

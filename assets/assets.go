@@ -19,6 +19,27 @@ var Translations embed.FS
 //go:embed roots
 var roots embed.FS
 
+// RootsPEM returns the roots of RootCAs as one PEM text, for a module's
+// configuration.
+func RootsPEM() ([]byte, error) {
+	entries, err := roots.ReadDir("roots")
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for _, e := range entries {
+		pem, err := roots.ReadFile("roots/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pem...)
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			out = append(out, '\n')
+		}
+	}
+	return out, nil
+}
+
 // RootCAs returns the certificate pool a device session verifies IoT Hub
 // and DPS against: DigiCert Global Root G2 and Microsoft RSA Root CA 2017,
 // the set Microsoft recommends for devices.

@@ -85,7 +85,7 @@ func newSetupIdentity(hub SetupLocalHub, changed func()) *setupIdentity {
 
 	d.CheckConnString = NewInputField(lang.L("Hub policy for the cloud-side check (optional)"),
 		entry("", "HostName=…;SharedAccessKeyName=service;SharedAccessKey=…", true))
-	checkNote := widget.NewLabel(lang.L("With a policy that may read device twins (service or iothubowner), \"online\" is confirmed by the hub too. Without one, the module's own word is recorded as \"online (module only)\"."))
+	checkNote := widget.NewLabel(lang.L("With a policy that may read device twins (service or iothubowner), \"online\" is confirmed by the hub too. Without one, only the module's own word confirms it, and the result says so."))
 	checkNote.Wrapping = fyne.TextWrapWord
 	checkNote.Importance = widget.LowImportance
 	d.checkBox = container.NewVBox(d.CheckConnString.Content(), checkNote)

@@ -17,9 +17,14 @@ type setupRow struct {
 	Bar                                *widget.ProgressBar
 	// Detail is the module's last status line, or its error and advice.
 	Detail *widget.Label
+	// TLSIcon and TLSNote mark how the module's connection is secured,
+	// once it said so: verified, or unverified with what that means.
+	TLSIcon *widget.Icon
+	TLSNote *widget.Label
 
 	port, deviceID string
 	result         string // SetupOnline or SetupFailed once finished, else ""
+	tls            *fyne.Container
 	box            *fyne.Container
 }
 
@@ -48,9 +53,13 @@ func newSetupRow(port string) *setupRow {
 	r.Bar = widget.NewProgressBar()
 	r.Detail = widget.NewLabel("")
 	r.Detail.Wrapping = fyne.TextWrapWord
+	r.TLSIcon = widget.NewIcon(nil)
+	r.TLSNote = widget.NewLabel("")
+	r.TLSNote.Wrapping = fyne.TextWrapWord
+	r.tls = container.NewBorder(nil, nil, r.TLSIcon, nil, r.TLSNote)
 	grid := container.New(setupColumnsLayout{},
 		r.Port, r.IMEI, container.NewBorder(nil, nil, nil, r.CopyID, r.DeviceID), r.Stage, container.NewPadded(r.Bar), r.State)
-	r.box = container.NewVBox(grid, r.Detail, widget.NewSeparator())
+	r.box = container.NewVBox(grid, r.Detail, r.tls, widget.NewSeparator())
 	r.wait()
 	return r
 }
@@ -62,6 +71,7 @@ func (r *setupRow) wait() {
 	r.Bar.SetValue(0)
 	r.setState(lang.L("Waiting"), widget.LowImportance)
 	r.setDetail("", widget.LowImportance)
+	r.tls.Hide()
 	r.setDeviceID(r.deviceID)
 }
 
@@ -124,15 +134,15 @@ func (r *setupRow) finish(res SetupResult, mask func(string) string) {
 		r.setDeviceID(res.DeviceID)
 	}
 	r.Stage.SetText(setupStageName(res.Stage)) // the failing stage; none when online
-	switch res.Result {
-	case SetupOnline, SetupOnlineModuleOnly:
+	r.showTLS(res, mask)
+	if res.Result == SetupOnline {
 		r.result = SetupOnline
 		r.Bar.SetValue(1)
 		r.setState(lang.L("Online"), widget.SuccessImportance)
 		text := res.Hub
-		if res.Result == SetupOnlineModuleOnly {
+		if res.Confirmed == SetupConfirmedModule {
 			r.setState(lang.L("Online (module only)"), widget.WarningImportance)
-			text += "\n" + lang.L("Nothing on the cloud side could confirm it: the identity gives no right to read the twin or the telemetry.")
+			text += "\n" + translated(res.ConfirmedNote)
 		} else if res.Confirmation != "" {
 			text += " · " + lang.L(res.Confirmation)
 		}
@@ -142,6 +152,33 @@ func (r *setupRow) finish(res SetupResult, mask func(string) string) {
 	r.result = SetupFailed
 	r.setState(lang.L("Failed"), widget.DangerImportance)
 	r.setDetail(mask(failureText(res)), widget.DangerImportance)
+}
+
+// showTLS marks the row verified or unverified, with the sentence that
+// says what it means and the module's own reason; nothing when the
+// module never said.
+func (r *setupRow) showTLS(res SetupResult, mask func(string) string) {
+	switch res.TLS {
+	case SetupTLSVerified:
+		r.TLSIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		r.TLSNote.Importance = widget.SuccessImportance
+	case SetupTLSUnverified:
+		r.TLSIcon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+		r.TLSNote.Importance = widget.WarningImportance
+	default:
+		r.tls.Hide()
+		return
+	}
+	text := translated(res.TLSNote)
+	if text == "" {
+		text = "TLS " + res.TLS
+	}
+	if res.TLSReason != "" {
+		text += "\n" + lang.L("The module said: {{.Reason}}", map[string]any{"Reason": res.TLSReason})
+	}
+	r.TLSNote.SetText(mask(text))
+	r.tls.Show()
+	r.box.Refresh()
 }
 
 // failureText is the error, its values and what to do, one per line.

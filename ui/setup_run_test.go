@@ -11,6 +11,13 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
+// The sentences app/setup gives for a result (the runner passes them on).
+const (
+	testTLSVerifiedNote   = "TLS verified: the module checked the server's certificate"
+	testTLSUnverifiedNote = "TLS unverified: the module encrypts but does not check the server's certificate; firmware whose ussl accepts a CA (newer QuecPython releases) fixes it"
+	testModuleOnlyNote    = "only the module said it is online: the identity gives no right to read the twin or the telemetry, so nothing on the cloud side could confirm it"
+)
+
 // trayPorts are three modules plugged in, plus a non-REPL port of one of
 // them that must not be set up.
 func trayRig(t *testing.T) *setupRig {
@@ -38,10 +45,13 @@ func runTrayWithOneFailure(t *testing.T, r *setupRig) *setupCall {
 		t.Errorf("running row: stage %q bar %v state %q", row.Stage.Text, row.Bar.Value, row.State.Text)
 	}
 	r.end(t, call, []SetupResult{
-		{Port: "/dev/ttyUSB2", IMEI: "866327040000001", DeviceID: "ec600n-866327040000001", Hub: "tray.azure-devices.net", Result: SetupOnline, Confirmation: "heartbeat telemetry"},
+		{Port: "/dev/ttyUSB2", IMEI: "866327040000001", DeviceID: "ec600n-866327040000001", Hub: "tray.azure-devices.net", Result: SetupOnline,
+			Confirmed: SetupConfirmedCloud, Confirmation: "heartbeat telemetry", TLS: SetupTLSVerified, TLSNote: testTLSVerifiedNote},
 		{Port: "/dev/ttyUSB7", IMEI: "866327040000002", Result: SetupFailed, Stage: setupStageCheck,
 			Error: "the module is not ready for the cloud", Detail: "SIM not inserted (sim.getStatus() = 0)", Advice: "fix the problem, or run again with the check overridden"},
-		{Port: "/dev/ttyUSB12", IMEI: "866327040000003", DeviceID: "ec600n-866327040000003", Hub: "tray.azure-devices.net", Result: SetupOnlineModuleOnly},
+		{Port: "/dev/ttyUSB12", IMEI: "866327040000003", DeviceID: "ec600n-866327040000003", Hub: "tray.azure-devices.net", Result: SetupOnline,
+			Confirmed: SetupConfirmedModule, ConfirmedNote: testModuleOnlyNote,
+			TLS: SetupTLSUnverified, TLSNote: testTLSUnverifiedNote, TLSReason: "ValueError MQTT Connect error='unexpected keyword argument 'ca'' FAIL"},
 	})
 	return call
 }
@@ -75,6 +85,30 @@ func TestSetupTrayOfThreeWithOneFailing(t *testing.T) {
 	}
 	if r.screen.Retry.Disabled() || !r.screen.Cancel.Hidden || r.screen.Start.Disabled() {
 		t.Error("after the run: Retry should be enabled, Cancel hidden, Start enabled")
+	}
+	// The TLS mark: verified on the first row, unverified with what it
+	// means and the module's reason on the third, none on the failed one.
+	for i, want := range []struct {
+		icon, text string
+	}{
+		{"success_", testTLSVerifiedNote},
+		{"", ""},
+		{"warning_", testTLSUnverifiedNote + "\nThe module said: ValueError MQTT Connect error='unexpected keyword argument 'ca'' FAIL"},
+	} {
+		row := rows[i]
+		if want.text == "" {
+			if row.tls.Visible() {
+				t.Errorf("row %d shows a TLS mark: %q", i, row.TLSNote.Text)
+			}
+			continue
+		}
+		if !row.tls.Visible() || row.TLSNote.Text != want.text || row.TLSIcon.Resource == nil ||
+			!strings.HasPrefix(row.TLSIcon.Resource.Name(), want.icon) {
+			t.Errorf("row %d: TLS mark visible %v, icon %v, text %q", i, row.tls.Visible(), row.TLSIcon.Resource, row.TLSNote.Text)
+		}
+	}
+	if !strings.Contains(shown, testModuleOnlyNote) {
+		t.Errorf("the module-only row does not say why:\n%s", shown)
 	}
 	if rows[1].CopyID.Disabled() == false {
 		t.Error("copy enabled on a row with no device id")

@@ -85,12 +85,19 @@ type SetupProgress struct {
 type SetupResult struct {
 	Port, IMEI, ICCID, Model string
 	DeviceID, Hub, AuthMode  string
-	Result                   string // SetupOnline, SetupOnlineModuleOnly or SetupFailed
+	Result                   string // SetupOnline or SetupFailed
 	Stage                    string // where it failed
 	Error, Advice            string // constant English phrases, translated when shown
 	Detail                   string // the dynamic values of the error; never a secret
-	Confirmation             string // what the cloud side showed of the module
-	Started, Finished        time.Time
+	// Confirmed is SetupConfirmedCloud or SetupConfirmedModule once
+	// online; Confirmation says what the cloud side showed of the module,
+	// ConfirmedNote (a constant phrase) why only the module confirmed it.
+	Confirmed, Confirmation, ConfirmedNote string
+	// TLS is SetupTLSVerified or SetupTLSUnverified as the module said,
+	// "" when it never connected; TLSNote is the constant sentence that
+	// explains it, TLSReason the module's own words.
+	TLS, TLSNote, TLSReason string
+	Started, Finished       time.Time
 }
 
 // Progress states and results.
@@ -99,9 +106,14 @@ const (
 	SetupStageOK = "ok"
 	SetupFailed  = "failed"
 	SetupOnline  = "online"
-	// SetupOnlineModuleOnly: the module said it is online but nothing on
-	// the cloud side could confirm it.
-	SetupOnlineModuleOnly = "online (module only)"
+)
+
+// Who confirmed an online module, and its TLS (SetupResult).
+const (
+	SetupConfirmedCloud  = "cloud"
+	SetupConfirmedModule = "module"
+	SetupTLSVerified     = "verified"
+	SetupTLSUnverified   = "unverified"
 )
 
 // Stage ids the screen names in the technician's language.

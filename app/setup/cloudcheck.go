@@ -136,7 +136,7 @@ func (c *cloudChecker) connected(ctx context.Context, id string) (bool, error) {
 // confirm asks the hub, every interval until ctx ends, whether the
 // device shows itself: twin reported properties newer than baseline, a
 // heartbeat since resetAt, or (policy without ServiceConnect) a live
-// connection. It answers which, ConfirmNone when the policy may read
+// connection. It answers which, confirmNone when the policy may read
 // none of them, or ctx's error.
 func (c *cloudChecker) confirm(ctx context.Context, id string, baseline int, resetAt time.Time, interval time.Duration) (string, error) {
 	tick := time.NewTicker(interval)
@@ -159,7 +159,7 @@ func (c *cloudChecker) confirm(ctx context.Context, id string, baseline int, res
 				return ConfirmConnection, nil
 			}
 			if errors.Is(err, errNoRights) {
-				return ConfirmNone, nil
+				return confirmNone, nil
 			}
 		}
 		select {

@@ -4,6 +4,8 @@ import (
 	"net"
 	"time"
 
+	"qpyhub/assets"
+
 	"qpyhub/device/moduleapp"
 )
 
@@ -17,12 +19,16 @@ const ConfigPath = "/usr/qpyhub_config.json"
 // stays the one tokens are made for.
 func (m *moduleRun) configJSON() ([]byte, error) {
 	plan := m.p.plan
+	ca, err := moduleCA(plan)
+	if err != nil {
+		return nil, err
+	}
 	cfg := moduleapp.Config{
 		DeviceID:  m.ident.DeviceID,
 		Host:      m.ident.Host,
 		Port:      serverPort(plan.Server, moduleapp.DefaultPort),
 		Auth:      m.creds.Auth,
-		CA:        string(plan.CAPEM),
+		CA:        ca,
 		Heartbeat: int(plan.Heartbeat / time.Second),
 	}
 	switch m.creds.Auth {
@@ -39,4 +45,18 @@ func (m *moduleRun) configJSON() ([]byte, error) {
 		cfg.DPS = &dc
 	}
 	return cfg.JSON()
+}
+
+// moduleCA is the CA the module checks the server against: the plan's
+// (a local hub's) when given, else the Azure roots this tool trusts, so
+// firmware that can check the server does so by default.
+func moduleCA(plan Plan) (string, error) {
+	if len(plan.CAPEM) > 0 {
+		return string(plan.CAPEM), nil
+	}
+	roots, err := assets.RootsPEM()
+	if err != nil {
+		return "", err
+	}
+	return string(roots), nil
 }

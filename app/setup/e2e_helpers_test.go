@@ -8,7 +8,6 @@ package setup
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +22,13 @@ import (
 // startHub runs a local hub with MQTT, DPS and REST on loopback.
 func startHub(t *testing.T) *hubsim.Server {
 	t.Helper()
-	hub, err := hubsim.New(hubsim.Config{MQTTAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0"})
+	return startHubNamed(t, "")
+}
+
+// startHubNamed runs a local hub that calls itself host ("" localhost).
+func startHubNamed(t *testing.T, host string) *hubsim.Server {
+	t.Helper()
+	hub, err := hubsim.New(hubsim.Config{MQTTAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", HostName: host})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +143,4 @@ func keyOf(t *testing.T, hub *hubsim.Server, id string) string {
 		t.Fatalf("device %q is not in the hub", id)
 	}
 	return rec.PrimaryKey
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

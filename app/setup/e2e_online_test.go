@@ -28,7 +28,7 @@ func TestSetupDeviceConnectionStringModuleOnly(t *testing.T) {
 	peer := startPeer(t, testpeer.Options{Files: map[string][]byte{"main.py": []byte("print('factory program')\n")}})
 	record := filepath.Join(t.TempDir(), "tray.csv")
 	res, log := runOne(t, localPlan(hub, Plan{Mode: IdentityDevice, ConnectionString: cs, RecordFile: record}), peer.Path())
-	if res.Result != ResultOnlineModuleOnly || res.Confirmation != ConfirmNone || res.DeviceID != "bench-1" || res.AuthMode != AuthKey {
+	if res.Result != ResultOnline || res.Confirmed != ConfirmedModule || res.Confirmation != "" || res.DeviceID != "bench-1" || res.AuthMode != AuthKey {
 		t.Fatalf("result %+v\n%s", res, log.text())
 	}
 	t.Log(log.text())
@@ -53,7 +53,8 @@ func TestSetupHubPolicyOnlineConfirmedByTwin(t *testing.T) {
 	peer := startPeer(t, testpeer.Options{})
 	policy := hub.PolicyConnectionString("iothubowner")
 	res, log := runOne(t, localPlan(hub, Plan{Mode: IdentityRegistry, HubConnectionString: policy, TokenTTL: 2 * time.Hour}), peer.Path())
-	if res.Result != ResultOnline || res.Confirmation != ConfirmTwin || res.DeviceID != "ec600n-866327040000001" || res.AuthMode != AuthToken {
+	if res.Result != ResultOnline || res.Confirmed != ConfirmedCloud || res.Confirmation != ConfirmTwin ||
+		res.DeviceID != "ec600n-866327040000001" || res.AuthMode != AuthToken {
 		t.Fatalf("result %+v\n%s", res, log.text())
 	}
 	twin, err := hub.Twin(res.DeviceID)

@@ -49,41 +49,45 @@ func describe(err error, fallback string) (phrase, detail string) {
 
 // Stage failure phrases and advice, constant English for translation.
 const (
-	PhraseOpen            = "the module's port could not be opened"
-	PhraseCheckFailed     = "the module check could not run"
-	PhraseNotReady        = "the module is not ready for the cloud"
-	AdviceOverride        = "fix the problem, or run again with the check overridden"
-	PhraseTemplate        = "the id template cannot be filled for this module"
-	AdviceTemplate        = "change the template, or fix what the module reports"
-	PhraseDeviceExists    = "a device with this id already exists in the hub"
-	AdviceDeviceExists    = "reuse the existing device, delete it, or choose another device id template"
-	PhraseNoWriteRights   = "the hub policy has no registry write rights"
-	AdviceNoWriteRights   = "use the connection string of the registryReadWrite or iothubowner policy"
-	PhraseRegistry        = "the hub's registry could not be reached"
-	AdviceRegistry        = "check the hub connection string, the network and the hub name, then try again"
-	PhraseDPSRefused      = "DPS refused the registration"
-	AdviceDPSRefused      = "check that the enrollment group is enabled, the ID scope and the group key"
-	PhraseDPSUnreachable  = "DPS could not be reached"
-	AdviceDPSUnreachable  = "check the ID scope, the network and the DPS host, then try again; behind a proxy, leave out the check from this PC (the module registers over its own cellular link)"
-	PhraseBadKey          = "the key cannot be used"
-	AdviceBadKey          = "copy the key or connection string again from the Azure portal"
-	PhraseWrite           = "writing the program to the module failed"
-	AdviceWrite           = "check the USB cable, then run the setup again: the module's old main.py is kept until the last step"
-	PhraseReset           = "the module did not restart"
-	AdviceReset           = "press the module's reset key or power-cycle it, then run the setup again"
-	PhraseModuleFailed    = "the program on the module reported a failure"
-	PhraseVerifyTimeout   = "the module did not come online in time"
-	AdviceVerifyTimeout   = "watch the module's output in the terminal, check the network and the hub, or allow a longer verify timeout"
-	PhraseCloudDisagrees  = "the module says it is online, but the hub shows nothing from it"
-	AdviceCloudDisagrees  = "check that the hub and device id match the hub you look at, then run the setup again"
-	PhraseRecord          = "the record could not be written"
-	AdviceRecord          = "check that the record file's folder exists and is writable"
-	PhraseCanceled        = "the setup was cancelled"
-	AdviceCanceled        = "run the setup again for this module"
-	PhraseNoBackup        = "there is no backup of main.py on the module"
-	AdviceNoBackup        = "nothing to restore: the module's main.py was not replaced by a setup, or the backup was removed"
-	WarningLongToken      = "the token lives longer than 30 days: if it leaks it stays valid until it expires or the device key is rolled"
-	WarningConfigReadable = "the module's file system has no file permissions: anyone with the USB cable can read the key in /usr/qpyhub_config.json"
+	PhraseOpen           = "the module's port could not be opened"
+	PhraseCheckFailed    = "the module check could not run"
+	PhraseNotReady       = "the module is not ready for the cloud"
+	AdviceOverride       = "fix the problem, or run again with the check overridden"
+	PhraseTemplate       = "the id template cannot be filled for this module"
+	AdviceTemplate       = "change the template, or fix what the module reports"
+	PhraseDeviceExists   = "a device with this id already exists in the hub"
+	AdviceDeviceExists   = "reuse the existing device, delete it, or choose another device id template"
+	PhraseNoWriteRights  = "the hub policy has no registry write rights"
+	AdviceNoWriteRights  = "use the connection string of the registryReadWrite or iothubowner policy"
+	PhraseRegistry       = "the hub's registry could not be reached"
+	AdviceRegistry       = "check the hub connection string, the network and the hub name, then try again"
+	PhraseDPSRefused     = "DPS refused the registration"
+	AdviceDPSRefused     = "check that the enrollment group is enabled, the ID scope and the group key"
+	PhraseDPSUnreachable = "DPS could not be reached"
+	AdviceDPSUnreachable = "check the ID scope, the network and the DPS host, then try again; behind a proxy, leave out the check from this PC (the module registers over its own cellular link)"
+	PhraseBadKey         = "the key cannot be used"
+	AdviceBadKey         = "copy the key or connection string again from the Azure portal"
+	PhraseWrite          = "writing the program to the module failed"
+	AdviceWrite          = "check the USB cable, then run the setup again: the module's old main.py is kept until the last step"
+	PhraseReset          = "the module did not restart"
+	AdviceReset          = "press the module's reset key or power-cycle it, then run the setup again"
+	PhraseModuleFailed   = "the program on the module reported a failure"
+	// The module's ussl checked the server against the config's CA and
+	// refused it.
+	PhraseModuleCertificate = "the module refused the server's certificate"
+	AdviceModuleCertificate = "the module trusts only the CA in its config: toward Azure the DigiCert Global Root G2 and Microsoft RSA Root CA 2017; for a local hub give that hub's CA (--ca, or the Local hub option), then run the setup again"
+	PhraseVerifyTimeout     = "the module did not come online in time"
+	AdviceVerifyTimeout     = "watch the module's output in the terminal, check the network and the hub, or allow a longer verify timeout"
+	PhraseCloudDisagrees    = "the module says it is online, but the hub shows nothing from it"
+	AdviceCloudDisagrees    = "check that the hub and device id match the hub you look at, then run the setup again"
+	PhraseRecord            = "the record could not be written"
+	AdviceRecord            = "check that the record file's folder exists and is writable"
+	PhraseCanceled          = "the setup was cancelled"
+	AdviceCanceled          = "run the setup again for this module"
+	PhraseNoBackup          = "there is no backup of main.py on the module"
+	AdviceNoBackup          = "nothing to restore: the module's main.py was not replaced by a setup, or the backup was removed"
+	WarningLongToken        = "the token lives longer than 30 days: if it leaks it stays valid until it expires or the device key is rolled"
+	WarningConfigReadable   = "the module's file system has no file permissions: anyone with the USB cable can read the key in /usr/qpyhub_config.json"
 )
 
 // Module failure advice by the stage the program named in its fail line.
@@ -118,11 +122,11 @@ func Phrases() []string {
 		PhraseDeviceExists, AdviceDeviceExists, PhraseNoWriteRights, AdviceNoWriteRights, PhraseRegistry,
 		AdviceRegistry, PhraseDPSRefused, AdviceDPSRefused, PhraseDPSUnreachable, AdviceDPSUnreachable,
 		PhraseBadKey, AdviceBadKey, PhraseWrite, AdviceWrite, PhraseReset, AdviceReset, PhraseModuleFailed,
-		PhraseVerifyTimeout, AdviceVerifyTimeout, PhraseCloudDisagrees, AdviceCloudDisagrees, PhraseRecord,
+		PhraseModuleCertificate, AdviceModuleCertificate, PhraseVerifyTimeout, AdviceVerifyTimeout, PhraseCloudDisagrees, AdviceCloudDisagrees, PhraseRecord,
 		AdviceRecord, PhraseCanceled, AdviceCanceled, PhraseNoBackup, AdviceNoBackup, WarningLongToken,
 		WarningConfigReadable, adviceForModuleStage(""), PhraseDeviceDisabled, AdviceDeviceDisabled,
-		ResultOnline, ResultOnlineModuleOnly, ResultFailed,
-		ConfirmTwin, ConfirmHeartbeat, ConfirmConnection, ConfirmNone,
+		ResultOnline, ResultFailed, ConfirmTwin, ConfirmHeartbeat, ConfirmConnection,
+		NoteConfirmedByModule, NoteTLSVerified, NoteTLSUnverified, PhraseRecordColumns, AdviceRecordColumns,
 	}
 	for _, a := range moduleAdvice {
 		out = append(out, a)

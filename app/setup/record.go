@@ -1,8 +1,11 @@
 package setup
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,22 +32,26 @@ func recordFormatOf(path string) string {
 }
 
 // recordColumns are the CSV header and the JSON keys, in order.
-var recordColumns = []string{"time", "port", "model", "imei", "iccid", "deviceId", "hub", "auth", "result", "stage", "error"}
+var recordColumns = []string{"time", "port", "model", "imei", "iccid", "deviceId", "hub", "auth", "result",
+	"confirmed", "tls", "tlsReason", "stage", "error"}
 
 // Record is one line of the record file. It has no field for a key or a
 // token, so none can reach the file.
 type Record struct {
-	Time     string `json:"time"`
-	Port     string `json:"port"`
-	Model    string `json:"model"`
-	IMEI     string `json:"imei"`
-	ICCID    string `json:"iccid"`
-	DeviceID string `json:"deviceId"`
-	Hub      string `json:"hub"`
-	Auth     string `json:"auth"`
-	Result   string `json:"result"`
-	Stage    string `json:"stage"`
-	Error    string `json:"error"`
+	Time      string `json:"time"`
+	Port      string `json:"port"`
+	Model     string `json:"model"`
+	IMEI      string `json:"imei"`
+	ICCID     string `json:"iccid"`
+	DeviceID  string `json:"deviceId"`
+	Hub       string `json:"hub"`
+	Auth      string `json:"auth"`
+	Result    string `json:"result"`
+	Confirmed string `json:"confirmed"`
+	TLS       string `json:"tls"`
+	TLSReason string `json:"tlsReason"`
+	Stage     string `json:"stage"`
+	Error     string `json:"error"`
 }
 
 // RecordOf is the record of one module's Result.
@@ -55,11 +62,49 @@ func RecordOf(r Result) Record {
 	}
 	return Record{Time: r.Finished.UTC().Format(time.RFC3339), Port: r.Port, Model: r.Model, IMEI: r.IMEI,
 		ICCID: r.ICCID, DeviceID: r.DeviceID, Hub: r.Hub, Auth: r.AuthMode, Result: r.Result,
-		Stage: r.Stage, Error: errText}
+		Confirmed: r.Confirmed, TLS: r.TLS, TLSReason: r.TLSReason, Stage: r.Stage, Error: errText}
 }
 
 func (r Record) values() []string {
-	return []string{r.Time, r.Port, r.Model, r.IMEI, r.ICCID, r.DeviceID, r.Hub, r.Auth, r.Result, r.Stage, r.Error}
+	return []string{r.Time, r.Port, r.Model, r.IMEI, r.ICCID, r.DeviceID, r.Hub, r.Auth, r.Result,
+		r.Confirmed, r.TLS, r.TLSReason, r.Stage, r.Error}
+}
+
+// Record file failures found before a batch starts.
+const (
+	PhraseRecordColumns = "the record file has other columns than this version writes"
+	AdviceRecordColumns = "name a new record file, or move the old one aside"
+)
+
+// CheckRecordFile opens path for appending, creating it when it does not
+// exist, before any module is touched: a record that cannot be kept
+// stops the batch at the start, not after every module was set up. A CSV
+// file that already has lines must start with this version's header. ""
+// (no record) is fine. The error is a *StageError of StageRecord.
+func CheckRecordFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fail(StageRecord, PhraseRecord, AdviceRecord, err.Error(), err)
+	}
+	defer f.Close()
+	if recordFormatOf(path) != formatCSV {
+		return nil
+	}
+	first, err := bufio.NewReader(f).ReadString('\n')
+	switch {
+	case err != nil && !errors.Is(err, io.EOF):
+		return fail(StageRecord, PhraseRecord, AdviceRecord, err.Error(), err)
+	case first == "":
+		return nil
+	}
+	header, _ := csv.NewReader(strings.NewReader(first)).Read()
+	if strings.Join(header, ",") != strings.Join(recordColumns, ",") {
+		return fail(StageRecord, PhraseRecordColumns, AdviceRecordColumns, path, nil)
+	}
+	return nil
 }
 
 // recorder appends records for a batch; modules finish in any order.

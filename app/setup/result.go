@@ -37,23 +37,60 @@ type Progress struct {
 	IMEI, DeviceID string
 }
 
-// Outcomes of one module.
+// Outcomes of one module (Result.Result): nothing else, so a
+// production line can compare them.
 const (
-	// ResultOnline: the module said it is online and the cloud agreed.
 	ResultOnline = "online"
-	// ResultOnlineModuleOnly: the module said it is online; nothing on
-	// the cloud side could be read to agree (no service rights).
-	ResultOnlineModuleOnly = "online (module only)"
-	ResultFailed           = "failed"
+	ResultFailed = "failed"
 )
 
-// Cloud-side confirmations of a module being online.
+// Who confirmed an online module (Result.Confirmed).
+const (
+	// ConfirmedCloud: the hub showed the module (Result.Confirmation
+	// says how).
+	ConfirmedCloud = "cloud"
+	// ConfirmedModule: only the module's status lines said so; the PC
+	// had no policy that could read the hub.
+	ConfirmedModule = "module"
+)
+
+// Cloud-side evidence of a module being online (Result.Confirmation).
 const (
 	ConfirmTwin       = "twin reported properties"
 	ConfirmHeartbeat  = "heartbeat telemetry"
 	ConfirmConnection = "device connection state"
-	ConfirmNone       = "none"
+	// confirmNone: the policy may read none of them.
+	confirmNone = "none"
 )
+
+// How the module's TLS connection went (Result.TLS), as its status line
+// said: verified when it checked the server's certificate against the
+// CA in its config, unverified when its firmware's ussl could not take
+// the CA and it encrypted without checking.
+const (
+	TLSVerified   = "verified"
+	TLSUnverified = "unverified"
+)
+
+// What the technician reads about a result, in the window and on the
+// command line alike.
+const (
+	NoteConfirmedByModule = "only the module said it is online: the identity gives no right to read the twin or the telemetry, so nothing on the cloud side could confirm it"
+	NoteTLSVerified       = "TLS verified: the module checked the server's certificate"
+	NoteTLSUnverified     = "TLS unverified: the module encrypts but does not check the server's certificate; firmware whose ussl accepts a CA (newer QuecPython releases) fixes it"
+)
+
+// TLSNote is the sentence for a Result's TLS, "" when the module never
+// said.
+func TLSNote(tls string) string {
+	switch tls {
+	case TLSVerified:
+		return NoteTLSVerified
+	case TLSUnverified:
+		return NoteTLSUnverified
+	}
+	return ""
+}
 
 // Auth modes written to the module.
 const (
@@ -64,22 +101,30 @@ const (
 // Result is how one module's setup ended. Error and Advice are constant
 // English phrases (translation keys); Detail holds the dynamic values.
 type Result struct {
-	Port     string    `json:"port"`
-	IMEI     string    `json:"imei"`
-	ICCID    string    `json:"iccid"`
-	Model    string    `json:"model"`
-	DeviceID string    `json:"deviceId"`
-	Hub      string    `json:"hub"`
-	AuthMode string    `json:"auth"`
-	Result   string    `json:"result"`
-	Stage    string    `json:"stage"` // the failing stage; "" when online
-	Error    string    `json:"error"`
-	Advice   string    `json:"advice,omitempty"`
-	Detail   string    `json:"detail,omitempty"`
-	Started  time.Time `json:"started"`
-	Finished time.Time `json:"finished"`
+	Port     string `json:"port"`
+	IMEI     string `json:"imei"`
+	ICCID    string `json:"iccid"`
+	Model    string `json:"model"`
+	DeviceID string `json:"deviceId"`
+	Hub      string `json:"hub"`
+	AuthMode string `json:"auth"`
+	Result   string `json:"result"` // ResultOnline or ResultFailed
+	// Confirmed is ConfirmedCloud or ConfirmedModule once online, else "".
+	Confirmed string `json:"confirmed"`
+	// TLS is TLSVerified or TLSUnverified from the module's status line,
+	// "" when it never connected; TLSReason is the module's reason for
+	// an unverified connection.
+	TLS       string    `json:"tls"`
+	TLSReason string    `json:"tlsReason,omitempty"`
+	Stage     string    `json:"stage"` // the failing stage; "" when online
+	Error     string    `json:"error"`
+	Advice    string    `json:"advice,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
 
-	// Confirmation says what the cloud side showed (Confirm…).
+	// Confirmation says what the cloud side showed (Confirm…) when
+	// Confirmed is ConfirmedCloud.
 	Confirmation string `json:"confirmation,omitempty"`
 	// CheckOverridden holds the module check's first problem when
 	// Plan.OverrideCheck let the setup go on regardless.
@@ -93,7 +138,5 @@ type Result struct {
 	BackedUp bool `json:"backedUp,omitempty"`
 }
 
-// Online reports whether the module ended online, confirmed or not.
-func (r Result) Online() bool {
-	return r.Result == ResultOnline || r.Result == ResultOnlineModuleOnly
-}
+// Online reports whether the module ended online, whoever confirmed it.
+func (r Result) Online() bool { return r.Result == ResultOnline }

@@ -49,16 +49,15 @@ func (p *pipeline) run(ctx context.Context, ports []string, progress func(Progre
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	results := make([]Result, len(ports))
 	if err := p.plan.Validate(ports); err != nil {
 		var pe *PlanError
 		errors.As(err, &pe)
-		for i, port := range ports {
-			now := p.now()
-			results[i] = Result{Port: port, Result: ResultFailed, Stage: StageModule,
-				Error: pe.Reason, Detail: pe.Field, Started: now, Finished: now}
-		}
-		return results
+		return p.failAll(ports, fail(StageModule, pe.Reason, "", pe.Field, err))
+	}
+	if err := CheckRecordFile(p.plan.RecordFile); err != nil {
+		var se *StageError
+		errors.As(err, &se)
+		return p.failAll(ports, se)
 	}
 	rec := newRecorder(p.plan.RecordFile)
 	var mu sync.Mutex // one progress call at a time: callers need no lock
@@ -67,6 +66,7 @@ func (p *pipeline) run(ctx context.Context, ports []string, progress func(Progre
 		defer mu.Unlock()
 		progress(pr)
 	}
+	results := make([]Result, len(ports))
 	var wg sync.WaitGroup
 	for i, port := range ports {
 		wg.Go(func() {
@@ -74,6 +74,17 @@ func (p *pipeline) run(ctx context.Context, ports []string, progress func(Progre
 		})
 	}
 	wg.Wait()
+	return results
+}
+
+// failAll answers se for every port, before any module is touched.
+func (p *pipeline) failAll(ports []string, se *StageError) []Result {
+	results := make([]Result, len(ports))
+	for i, port := range ports {
+		now := p.now()
+		results[i] = Result{Port: port, Result: ResultFailed, Stage: se.Stage,
+			Error: se.Phrase, Advice: se.Advice, Detail: se.Detail, Started: now, Finished: now}
+	}
 	return results
 }
 

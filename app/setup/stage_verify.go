@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"qpyhub/device/moduleapp"
@@ -14,8 +15,8 @@ const cloudPollInterval = time.Second
 
 // verify restarts the module, follows its status lines until it says
 // "online ok" (or fails, or the verify timeout passes), then asks the
-// hub. "online" needs both; without a policy that can read the hub the
-// result is honestly "online (module only)".
+// hub. Confirmed is "cloud" when the hub showed the module; without a
+// policy that can read the hub it is honestly "module".
 func (m *moduleRun) verify(ctx context.Context) error {
 	checker, baseline := m.cloudBaseline(ctx)
 	resetAt := m.p.now()
@@ -29,24 +30,25 @@ func (m *moduleRun) verify(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if checker == nil {
-		m.res.Result, m.res.Confirmation = ResultOnlineModuleOnly, ConfirmNone
-		m.step(StageVerify, StateOK, ResultOnlineModuleOnly)
+	how := confirmNone
+	if checker != nil {
+		m.step(StageVerify, StateRunning, "asking the hub")
+		how, err = checker.confirm(vctx, m.res.DeviceID, baseline, resetAt, cloudPollInterval)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return fail(StageVerify, PhraseCanceled, AdviceCanceled, "", ctx.Err())
+		case err != nil:
+			return fail(StageVerify, PhraseCloudDisagrees, AdviceCloudDisagrees, joinDetail(m.res.DeviceID, last), err)
+		}
+	}
+	m.res.Result = ResultOnline
+	if how == confirmNone {
+		m.res.Confirmed = ConfirmedModule
+		m.step(StageVerify, StateOK, NoteConfirmedByModule)
 		return nil
 	}
-	m.step(StageVerify, StateRunning, "asking the hub")
-	how, err := checker.confirm(vctx, m.res.DeviceID, baseline, resetAt, cloudPollInterval)
-	switch {
-	case err != nil && ctx.Err() != nil:
-		return fail(StageVerify, PhraseCanceled, AdviceCanceled, "", ctx.Err())
-	case err != nil:
-		return fail(StageVerify, PhraseCloudDisagrees, AdviceCloudDisagrees, joinDetail(m.res.DeviceID, last), err)
-	case how == ConfirmNone:
-		m.res.Result, m.res.Confirmation = ResultOnlineModuleOnly, ConfirmNone
-	default:
-		m.res.Result, m.res.Confirmation = ResultOnline, how
-	}
-	m.step(StageVerify, StateOK, m.res.Result+": "+m.res.Confirmation)
+	m.res.Confirmed, m.res.Confirmation = ConfirmedCloud, how
+	m.step(StageVerify, StateOK, how)
 	return nil
 }
 
@@ -109,8 +111,11 @@ func (m *moduleRun) followStatus(ctx, vctx context.Context) (string, error) {
 			last += " " + st.Detail
 		}
 		last = m.redact(last)
+		m.takeTLS(st)
 		m.step(StageVerify, StateRunning, last)
 		switch {
+		case st.State == moduleapp.StateFail && refusedCertificate(st):
+			return last, fail(StageVerify, PhraseModuleCertificate, AdviceModuleCertificate, last, nil)
 		case st.State == moduleapp.StateFail:
 			return last, fail(StageVerify, PhraseModuleFailed, adviceForModuleStage(st.Stage), last, nil)
 		case st.Stage == moduleapp.StageDPS && st.State == moduleapp.StateOK:
@@ -132,6 +137,49 @@ func (m *moduleRun) takeAssignment(fields map[string]string) {
 	if dev := fields["device"]; dev != "" {
 		m.res.DeviceID = dev
 	}
+}
+
+// refusedCertificate tells a connection the module's TLS check refused
+// from other failures of its mqtt or dps stage.
+func refusedCertificate(st moduleapp.StatusLine) bool {
+	return (st.Stage == moduleapp.StageMQTT || st.Stage == moduleapp.StageDPS) &&
+		strings.Contains(strings.ToLower(st.Detail), "certificate")
+}
+
+// takeTLS keeps what the module said of its TLS on an "mqtt ok" or
+// "dps info connected" line. Verified only when every connection was:
+// one unverified connection makes the module's TLS unverified.
+func (m *moduleRun) takeTLS(st moduleapp.StatusLine) {
+	tls, reason := tlsOf(st)
+	switch {
+	case tls == TLSUnverified:
+		m.res.TLS, m.res.TLSReason = TLSUnverified, m.redact(reason)
+	case tls == TLSVerified && m.res.TLS == "":
+		m.res.TLS = TLSVerified
+	}
+}
+
+// tlsOf reads "tls=verified" or "tls=unverified reason=<text>" from a
+// status line that reports a connection. The reason is free text that
+// may hold '=' (umqtt's "MQTT Connect error='…' FAIL"): it runs to the
+// end of the line, or to the dps line's registration= after it.
+func tlsOf(st moduleapp.StatusLine) (tls, reason string) {
+	connected := st.Stage == moduleapp.StageMQTT && st.State == moduleapp.StateOK ||
+		st.Stage == moduleapp.StageDPS && st.State == moduleapp.StateInfo && strings.HasPrefix(st.Detail, "connected ")
+	if !connected {
+		return "", ""
+	}
+	tls, _, _ = strings.Cut(st.Fields["tls"], " ")
+	if tls != TLSVerified && tls != TLSUnverified {
+		return "", ""
+	}
+	if _, rest, ok := strings.Cut(st.Detail, " reason="); ok && tls == TLSUnverified {
+		if st.Stage == moduleapp.StageDPS {
+			rest, _, _ = strings.Cut(rest, " registration=")
+		}
+		reason = strings.TrimSpace(rest)
+	}
+	return tls, reason
 }
 
 func lastSeen(last string) string {
