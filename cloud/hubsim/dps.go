@@ -168,7 +168,7 @@ func (s *Server) putEnrollmentGroup(g EnrollmentGroup) error {
 	if g.SecondaryKey == "" {
 		g.SecondaryKey = newKey()
 	}
-	if _, err := deriveCheck(g.PrimaryKey); err != nil {
+	if err := checkSymmetricKeys("enrollment group "+g.ID, g.PrimaryKey, g.SecondaryKey); err != nil {
 		return err
 	}
 	return s.reg.putGroup(g)
@@ -189,16 +189,10 @@ func (s *Server) putEnrollment(e Enrollment) error {
 	if e.SecondaryKey == "" {
 		e.SecondaryKey = newKey()
 	}
-	return s.reg.putEnrollment(e)
-}
-
-// deriveCheck proves a group key is usable base64 by deriving from it.
-func deriveCheck(groupKey string) (string, error) {
-	keys := deriveAll("check", groupKey)
-	if len(keys) == 0 {
-		return "", errBadRequest("the enrollment group key is not base64")
+	if err := checkSymmetricKeys("enrollment "+e.RegistrationID, e.PrimaryKey, e.SecondaryKey); err != nil {
+		return err
 	}
-	return keys[0], nil
+	return s.reg.putEnrollment(e)
 }
 
 // DPSIDScope returns the ID scope devices use in DPS usernames.

@@ -2,6 +2,7 @@ package hubsim
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -253,5 +254,43 @@ func TestAddDeviceRefusesAnIllegalID(t *testing.T) {
 	_, err = s.AddDevice("no spaces")
 	if se, ok := asServiceError(err); !ok || se.Status != 400 || se.Code != CodeArgumentInvalid {
 		t.Fatalf("AddDevice: %v, want 400 ArgumentInvalid", err)
+	}
+}
+
+// IoT Hub takes symmetric keys of 16 to 64 bytes in base64, for devices
+// and enrollments alike, and refuses others with 400.
+func TestSymmetricKeyLengths(t *testing.T) {
+	s := startHub(t, Config{})
+	owner := policyToken(t, s, "iothubowner", time.Now().Add(time.Hour))
+	key := func(n int) string { return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, n)) }
+	tests := []struct {
+		name, key string
+		want      int
+	}{
+		{"1 byte", key(1), 400},
+		{"15 bytes", key(15), 400},
+		{"16 bytes", key(16), 200},
+		{"64 bytes", key(64), 200},
+		{"65 bytes", key(65), 400},
+		{"not base64", "not base64!", 400},
+		{"unpadded 32 bytes", strings.TrimRight(key(32), "="), 200},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body := fmt.Sprintf(`{"authentication":{"type":"sas","symmetricKey":{"primaryKey":%q,"secondaryKey":""}}}`, tc.key)
+			status, resp := call(t, s, "PUT", fmt.Sprintf("/devices/k%d?api-version=2021-04-12", i), owner, []byte(body), nil)
+			if status != tc.want {
+				t.Fatalf("device: status %d (%s), want %d", status, resp, tc.want)
+			}
+			enrollment := fmt.Sprintf(`{"attestation":{"type":"symmetricKey","symmetricKey":{"primaryKey":%q}}}`, tc.key)
+			status, resp = call(t, s, "PUT", fmt.Sprintf("/enrollmentGroups/g%d?api-version=2021-10-01", i), owner, []byte(enrollment), nil)
+			if status != tc.want {
+				t.Fatalf("enrollment group: status %d (%s), want %d", status, resp, tc.want)
+			}
+			status, resp = call(t, s, "PUT", fmt.Sprintf("/enrollments/e%d?api-version=2021-10-01", i), owner, []byte(enrollment), nil)
+			if status != tc.want {
+				t.Fatalf("enrollment: status %d (%s), want %d", status, resp, tc.want)
+			}
+		})
 	}
 }

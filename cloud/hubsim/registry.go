@@ -289,6 +289,9 @@ func completeDevice(d DeviceRecord) (DeviceRecord, error) {
 	if d.SecondaryKey == "" {
 		d.SecondaryKey = newKey()
 	}
+	if err := checkSymmetricKeys("device "+d.DeviceID, d.PrimaryKey, d.SecondaryKey); err != nil {
+		return d, err
+	}
 	switch d.Status {
 	case "":
 		d.Status = StatusEnabled
@@ -305,6 +308,30 @@ func newKey() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // never fails on supported platforms
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// Symmetric key sizes IoT Hub and DPS accept, in bytes once decoded.
+const (
+	minKeyBytes = 16
+	maxKeyBytes = 64
+)
+
+// checkSymmetricKeys refuses keys IoT Hub refuses: not base64 (padding may
+// be left off), or shorter than 16 or longer than 64 bytes.
+func checkSymmetricKeys(owner string, keys ...string) error {
+	for _, k := range keys {
+		b, err := base64.StdEncoding.DecodeString(k)
+		if err != nil {
+			b, err = base64.RawStdEncoding.DecodeString(k)
+		}
+		switch {
+		case err != nil:
+			return errBadRequest(owner + ": a symmetric key is not base64")
+		case len(b) < minKeyBytes || len(b) > maxKeyBytes:
+			return errBadRequest(fmt.Sprintf("%s: a symmetric key of %d bytes; IoT Hub takes %d to %d", owner, len(b), minKeyBytes, maxKeyBytes))
+		}
+	}
+	return nil
 }
 
 // sortedValues returns a map's values ordered by key, for a stable file.
