@@ -179,3 +179,23 @@ func TestReadmeSetupFieldTable(t *testing.T) {
 		t.Fatalf("README's table names %v, the results have %v", inTable, want)
 	}
 }
+
+// The summary says who confirmed each online module and how its TLS
+// went, with the sentences the Setup screen shows.
+func TestSetupSummaryShowsConfirmedAndTLS(t *testing.T) {
+	var out bytes.Buffer
+	setupCommand{stdout: &out}.printSummary([]setup.Result{
+		{Port: "COM5", DeviceID: "d1", Hub: "h", Result: setup.ResultOnline, Confirmed: setup.ConfirmedCloud,
+			Confirmation: setup.ConfirmTwin, TLS: setup.TLSVerified},
+		{Port: "COM6", DeviceID: "d2", Hub: "h", Result: setup.ResultOnline, Confirmed: setup.ConfirmedModule,
+			TLS: setup.TLSUnverified, TLSReason: "firmware ussl takes no CA"},
+	})
+	text := out.String()
+	for _, want := range []string{"COM5: online, device d1 on h", "confirmed by the hub: " + setup.ConfirmTwin, setup.NoteTLSVerified,
+		"COM6: online, device d2 on h", setup.NoteConfirmedByModule, setup.NoteTLSUnverified + " (firmware ussl takes no CA)",
+		"2 of 2 modules online"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the summary lacks %q:\n%s", want, text)
+		}
+	}
+}
