@@ -21,7 +21,8 @@ type Config struct {
 	// oldest messages go first); default 8 MiB.
 	TelemetryKeepBytes int
 	// ConnectTimeout is how long a connection may stay open without
-	// sending CONNECT (the TLS handshake included); default 60 s.
+	// sending CONNECT (the TLS handshake included), and how long a REST
+	// request may take to arrive in full; default 60 s.
 	ConnectTimeout time.Duration
 	// TokenGrace is how long past its expiry a token is still honoured,
 	// at connect and on a live connection, which the hub drops when the

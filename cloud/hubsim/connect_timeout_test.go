@@ -102,3 +102,24 @@ func TestRefusedConnectIsLoggedWithoutSecrets(t *testing.T) {
 		t.Fatalf("the log holds a secret:\n%s", log)
 	}
 }
+
+// A REST request whose body stalls is cut off after ConnectTimeout.
+func TestStalledRESTRequestIsClosed(t *testing.T) {
+	s := startHub(t, Config{ConnectTimeout: 300 * time.Millisecond, Devices: []DeviceRecord{{DeviceID: "dev1"}}})
+	c, err := tls.Dial("tcp", strings.TrimPrefix(s.HTTPURL(), "https://"), clientTLS(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	auth := policyToken(t, s, "service", time.Now().Add(time.Hour))
+	req := "POST /devices/dev1/messages/deviceBound?api-version=2021-04-12 HTTP/1.1\r\nHost: localhost\r\n" +
+		"Authorization: " + auth + "\r\nContent-Length: 100\r\n\r\nonly part of it"
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	err = readUntilClosed(c)()
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		t.Fatal("the hub kept the stalled request open")
+	}
+}

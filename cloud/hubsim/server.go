@@ -135,7 +135,8 @@ func (s *Server) startHTTP(tlsCfg *tls.Config) error {
 		return fmt.Errorf("hubsim: listen for HTTPS on %s (is the port taken?): %w", s.cfg.HTTPAddr, err)
 	}
 	s.httpAddr = ln.Addr().String()
-	s.http = &http.Server{Handler: s.restHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: quietLog()}
+	s.http = &http.Server{Handler: s.restHandler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: s.cfg.ConnectTimeout, ErrorLog: quietLog()}
 	go func() { _ = s.http.Serve(ln) }()
 	return nil
 }
