@@ -35,7 +35,7 @@ KEEPALIVE = 240  # seconds, unless the config says otherwise
 MIN_UNIX = 1704067200  # 2024-01-01: an earlier clock was never set
 BACKOFF_MIN = 2
 BACKOFF_MAX = 300
-RENEW_MARGIN = 3  # seconds: a token is renewed at least this long before it runs out
+RENEW_MARGIN = 5  # seconds a token is renewed before it runs out, at least (up to half its life)
 _B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 _SAFE = _B64[:62] + '-_.~'
 _CONNACK = {1: 'unacceptable protocol version', 2: 'identifier rejected',
@@ -644,7 +644,8 @@ class App:
         # The whole twin, for desired properties set while offline.
         get_rid = self.next_rid()
         c.publish('$iothub/twin/GET/?$rid=' + get_rid, '')
-        renew = expiry and expiry - max((expiry - self.now()) // 5, RENEW_MARGIN)
+        life = expiry and expiry - self.now()
+        renew = expiry and expiry - min(max(life // 5, RENEW_MARGIN), life // 2)
         online = False
         next_beat = 0
         last_beat = 0

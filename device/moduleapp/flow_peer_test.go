@@ -480,3 +480,16 @@ func TestTokenRenewal(t *testing.T) {
 		t.Errorf("the old connection was not closed")
 	}
 }
+
+// A token of a few seconds is renewed at half its life at the latest,
+// so a hub that honours it not a second longer never drops the module.
+func TestShortTokenRenewal(t *testing.T) {
+	t.Parallel()
+	r := runProgram(t, keyConfig(func(c *Config) { c.TokenTTL = 10; c.Heartbeat = 1000 }), map[string]any{"net": [][]int{{3, 1}}}, 16)
+	if len(r.rec.Connects) != 4 || len(r.find("sas", "info")) != 3 {
+		t.Fatalf("connects %d:\n%s", len(r.rec.Connects), r.lines())
+	}
+	for i, c := range r.rec.Connects {
+		checkSAS(t, c.Password, testKey, testHost+"/devices/"+testID, testStart+int64(i)*5+10, "")
+	}
+}
