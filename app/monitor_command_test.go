@@ -165,14 +165,14 @@ func TestMonitorAndSendBadArguments(t *testing.T) {
 		flag string // named in the one stderr line
 	}{
 		{"monitor no connection string", runMonitor, nil, 2, "--connection-string"},
-		{"monitor policy string", runMonitor, []string{"--connection-string", "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0"}, 2, "--connection-string"},
+		{"monitor policy string", runMonitor, []string{"--connection-string", "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, 2, "--connection-string"},
 		{"monitor bad reply", runMonitor, []string{"--reply-method", "reboot"}, 2, "-reply-method"},
 		{"monitor bad reply JSON", runMonitor, []string{"--reply-method", "reboot=200:{no"}, 2, "-reply-method"},
 		{"monitor stray argument", runMonitor, []string{"extra"}, 2, "extra"},
-		{"monitor bad server", runMonitor, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0", "--server", "nope"}, 2, "--server"},
-		{"monitor missing CA", runMonitor, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0", "--ca", "/nonexistent/ca.pem"}, 2, "--ca"},
+		{"monitor bad server", runMonitor, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "--server", "nope"}, 2, "--server"},
+		{"monitor missing CA", runMonitor, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "--ca", "/nonexistent/ca.pem"}, 2, "--ca"},
 		{"monitor help", runMonitor, []string{"--help"}, 0, ""},
-		{"send no payload", runSend, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0"}, 2, "PAYLOAD"},
+		{"send no payload", runSend, []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, 2, "PAYLOAD"},
 		{"send bad properties", runSend, []string{"--properties", "a=1,oops", "x"}, 2, "--properties"},
 		{"send no connection string", runSend, []string{"x"}, 2, "--connection-string"},
 		{"send help", runSend, []string{"--help"}, 0, ""},

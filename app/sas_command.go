@@ -19,6 +19,7 @@ import (
 const (
 	envKey              = "QPYHUB_KEY"
 	envConnectionString = "QPYHUB_CONNECTION_STRING"
+	envDeviceKey        = "QPYHUB_DEVICE_KEY"
 )
 
 // sasCommand is one run of "qpyhub sas"; its fields are the outside world,
@@ -63,6 +64,9 @@ func (c sasCommand) run(ctx context.Context, args []string) int {
 	}
 	f.set = make(map[string]bool)
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if err := checkKeepaliveFlag(f); err != nil {
+		return c.fieldError("--keepalive", err)
+	}
 	creds, src, err := c.credentials(&f)
 	if err != nil {
 		return c.fieldError(src, err)
@@ -88,14 +92,14 @@ func (c sasCommand) generateFlagSet(f *sasFlags) *flag.FlagSet {
 	fs.BoolVar(&f.dps, "dps", false, lang.L("make credentials for registering with the Device Provisioning Service"))
 	fs.StringVar(&f.idScope, "id-scope", "", lang.L("DPS ID scope, for example 0ne00000000"))
 	fs.StringVar(&f.registrationID, "registration-id", "", lang.L("DPS registration id of the device"))
-	fs.StringVar(&f.groupKey, "group-key", "", lang.L("enrollment group key, base64; the device key is derived from it (or set QPYHUB_KEY)"))
-	fs.StringVar(&f.devK, "device-key", "", lang.L("the device's own DPS key, base64, instead of --group-key"))
+	fs.StringVar(&f.groupKey, "group-key", "", lang.L("enrollment group key, base64; the device key is derived from it (or set QPYHUB_GROUP_KEY)"))
+	fs.StringVar(&f.devK, "device-key", "", lang.L("the device's own DPS key, base64, instead of --group-key (or set QPYHUB_DEVICE_KEY)"))
 	fs.StringVar(&f.ttl, "ttl", "1h", lang.L("token lifetime: 90m, 12h, 30d, 1y"))
 	fs.StringVar(&f.expiry, "expiry", "", lang.L("token expiry as an RFC 3339 time, instead of --ttl"))
 	fs.BoolVar(&f.websocket, "websocket", false, lang.L("connect over WebSockets on port 443 instead of MQTT on 8883"))
 	fs.BoolVar(&f.json, "json", false, lang.L("print one JSON object"))
 	fs.BoolVar(&f.snippet, "snippet", false, lang.L("print QuecPython code that connects with these credentials"))
-	fs.IntVar(&f.keepalive, "keepalive", cloud.DefaultKeepalive, lang.L("MQTT keepalive in seconds for --snippet"))
+	fs.IntVar(&f.keepalive, "keepalive", cloud.DefaultKeepalive, lang.L("MQTT keepalive in seconds for --snippet, 1 to 1177"))
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintln(out, lang.L("Usage:"))
@@ -103,7 +107,7 @@ func (c sasCommand) generateFlagSet(f *sasFlags) *flag.FlagSet {
 		fmt.Fprintln(out, "  qpyhub sas --host H --device D --key K [...]")
 		fmt.Fprintln(out, "  qpyhub sas --dps --id-scope S --registration-id R (--group-key K | --device-key K) [...]")
 		fmt.Fprintln(out, "  qpyhub sas decode TOKEN|- [--key K] [--json]")
-		fmt.Fprintln(out, lang.L("Keys may come from QPYHUB_KEY and the connection string from QPYHUB_CONNECTION_STRING instead of flags, to keep them out of the shell history."))
+		fmt.Fprintln(out, lang.L("Secrets may come from the environment instead of flags, to keep them out of the process list and the shell history: QPYHUB_CONNECTION_STRING, QPYHUB_KEY, QPYHUB_GROUP_KEY (or QPYHUB_KEY with --dps), QPYHUB_DEVICE_KEY."))
 		fs.PrintDefaults()
 	}
 	return fs
@@ -114,7 +118,7 @@ func (c sasCommand) generateFlagSet(f *sasFlags) *flag.FlagSet {
 func (c sasCommand) parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
-	fs.SetOutput(c.stderr)
+	fs.SetOutput(c.stdout) // only help is printed through the flag set
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.Usage()
@@ -124,4 +128,16 @@ func (c sasCommand) parseFlags(fs *flag.FlagSet, args []string) (code int, done 
 		return 2, true
 	}
 	return 0, false
+}
+
+// checkKeepaliveFlag refuses a --keepalive IoT Hub would not take, and
+// one given without --snippet, where it would silently do nothing.
+func checkKeepaliveFlag(f sasFlags) error {
+	if !f.set["keepalive"] {
+		return nil
+	}
+	if !f.snippet {
+		return &flagError{reason: reasonNeedsSnippet}
+	}
+	return cloud.CheckKeepalive(f.keepalive)
 }

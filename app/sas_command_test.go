@@ -172,6 +172,18 @@ func TestSASBadArguments(t *testing.T) {
 		{"dps no key", []string{"--dps", "--id-scope", "0ne1", "--registration-id", "r1"}, []string{"--group-key", "missing"}},
 		{"dps both keys", []string{"--dps", "--id-scope", "0ne1", "--registration-id", "r1", "--group-key", sasGroupKey, "--device-key", sasDerived}, []string{"--device-key", "--group-key"}},
 		{"bad bool", []string{"--json=maybe"}, []string{"json"}},
+		{"negative keepalive", []string{"--connection-string", sasTestCS, "--snippet", "--keepalive", "-5"}, []string{"qpyhub sas: --keepalive: ", "1177"}},
+		{"zero keepalive", []string{"--connection-string", sasTestCS, "--snippet", "--keepalive", "0"}, []string{"--keepalive", "1177"}},
+		{"keepalive past the hub's limit", []string{"--connection-string", sasTestCS, "--snippet", "--keepalive", "1178"}, []string{"--keepalive", "1177"}},
+		{"keepalive without snippet", []string{"--connection-string", sasTestCS, "--keepalive", "60"}, []string{"--keepalive", "--snippet"}},
+		{"1-byte key", []string{"--host", "h", "--device", "d", "--key", "AQ=="}, []string{"--key", "SharedAccessKey", "16 to 64 bytes"}},
+		{"128 KiB key", []string{"--host", "h", "--device", "d", "--key", strings.Repeat("QUFB", 32<<10)}, []string{"--key", "SharedAccessKey", "16 to 64 bytes"}},
+		{"cs 1-byte key", []string{"--connection-string", "HostName=h;DeviceId=d;SharedAccessKey=AQ=="}, []string{"--connection-string", "SharedAccessKey", "16 to 64 bytes"}},
+		{"dps short group key", []string{"--dps", "--id-scope", "0ne1", "--registration-id", "r1", "--group-key", "AQ=="}, []string{"--group-key", "group key", "16 to 64 bytes"}},
+		{"dps short device key", []string{"--dps", "--id-scope", "0ne1", "--registration-id", "r1", "--device-key", "AQ=="}, []string{"--device-key", "device key", "16 to 64 bytes"}},
+		{"host with port", []string{"--host", "h.azure-devices.net:8883", "--device", "d", "--key", sasTestKey}, []string{"--host", "HostName", "without ':'"}},
+		{"host not UTF-8", []string{"--host", "h\xff.net", "--device", "d", "--key", sasTestKey}, []string{"--host", "HostName", "not a host name"}},
+		{"cs host with port", []string{"--connection-string", "HostName=h:8883;DeviceId=d;SharedAccessKey=" + sasTestKey}, []string{"--connection-string", "HostName", "without ':'"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,18 +208,31 @@ func assertOneLineError(t *testing.T, code int, stdout, stderr string, inLine []
 			t.Errorf("stderr %q lacks %q", stderr, want)
 		}
 	}
-	for _, secret := range []string{sasTestKey, sasGroupKey, sasDerived, "p@ss", "secret", "c2VjcmV0"} {
+	for _, secret := range []string{sasTestKey, sasGroupKey, sasDerived, "p@ss", "secret", "c2VjcmV0", "AQ==", "QUFBQUFB"} {
 		if strings.Contains(stderr, secret) {
 			t.Errorf("stderr %q shows a secret", stderr)
 		}
 	}
 }
 
+// Help is asked for, so it is output: stdout, exit 0. It names the
+// environment variables that keep each secret off the command line.
 func TestSASHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"decode", "--help"}} {
-		code, stdout, stderr := runSASForTest(t, args...)
-		if code != 0 || stdout != "" || !strings.Contains(stderr, "QPYHUB_KEY") || !strings.Contains(stderr, "sas decode") {
-			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+	tests := map[string][]string{
+		"--help":          {"sas decode", envKey, envConnectionString, envGroupKey, envDeviceKey},
+		"-h":              {"sas decode", envKey, envConnectionString, envGroupKey, envDeviceKey},
+		"decode --help":   {"sas decode", envKey},
+		"decode -h token": {"sas decode", envKey},
+	}
+	for args, want := range tests {
+		code, stdout, stderr := runSASForTest(t, strings.Fields(args)...)
+		if code != 0 || stderr != "" {
+			t.Errorf("%s: exit %d, stderr %q", args, code, stderr)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%s: help lacks %q:\n%s", args, w, stdout)
+			}
 		}
 	}
 }

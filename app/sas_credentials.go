@@ -11,10 +11,11 @@ import (
 
 // Reasons the sas command adds to those of package cloud.
 const (
-	reasonNotRFC3339  = "is not an RFC 3339 time (example: 2030-01-31T12:00:00Z)"
-	reasonCombined    = "cannot be combined with"
-	reasonNeedsSource = "is missing: give --connection-string, --host with --device and --key, or --dps"
-	reasonTokenHasTTL = "has no effect: the connection string already holds a token"
+	reasonNotRFC3339   = "is not an RFC 3339 time (example: 2030-01-31T12:00:00Z)"
+	reasonCombined     = "cannot be combined with"
+	reasonNeedsSource  = "is missing: give --connection-string, --host with --device and --key, or --dps"
+	reasonTokenHasTTL  = "has no effect: the connection string already holds a token"
+	reasonNeedsSnippet = "has no effect without --snippet"
 )
 
 // flagError is a problem with the flags themselves, not with a value.
@@ -145,23 +146,50 @@ func (c sasCommand) hostCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCr
 }
 
 func (c sasCommand) dpsCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCredentials, string, error) {
+	devKey, groupKey, src, err := c.dpsKeys(f)
+	if err != nil {
+		return cloud.MQTTCredentials{}, src, err
+	}
 	sources := map[string]string{
-		"ID scope": "--id-scope", "registration id": "--registration-id",
-		"device key": "--device-key", "expiry": expirySource(f),
+		"ID scope": "--id-scope", "registration id": "--registration-id", "expiry": expirySource(f),
 	}
-	if f.devK != "" {
-		if f.groupKey != "" {
-			return cloud.MQTTCredentials{}, "--device-key", &flagError{reason: reasonCombined, other: "--group-key"}
-		}
-		creds, err := cloud.DPSMQTTCredentialsAt(c.now(), f.idScope, f.registrationID, f.devK, expiry, f.websocket)
-		return creds, sourceOf(err, "--device-key", sources), err
+	var creds cloud.MQTTCredentials
+	if devKey != "" {
+		creds, err = cloud.DPSMQTTCredentialsAt(c.now(), f.idScope, f.registrationID, devKey, expiry, f.websocket)
+	} else {
+		creds, err = cloud.DPSGroupCredentialsAt(c.now(), f.idScope, f.registrationID, groupKey, expiry, f.websocket)
 	}
-	groupKey, src := c.secret(f.groupKey, "group-key", envKey)
-	if groupKey == "" {
-		return cloud.MQTTCredentials{}, src, &cloud.FieldError{Field: "group key", Reason: cloud.ReasonMissing}
-	}
-	creds, err := cloud.DPSGroupCredentialsAt(c.now(), f.idScope, f.registrationID, groupKey, expiry, f.websocket)
 	return creds, sourceOf(err, src, sources), err
+}
+
+// dpsKeys picks the DPS key and where it came from: a flag before the
+// environment, the device's own key before a group key. Two keys given
+// the same way are refused rather than one silently chosen.
+func (c sasCommand) dpsKeys(f *sasFlags) (devKey, groupKey, src string, err error) {
+	switch {
+	case f.devK != "" && f.groupKey != "":
+		return "", "", "--device-key", &flagError{reason: reasonCombined, other: "--group-key"}
+	case f.devK != "":
+		return f.devK, "", "--device-key", nil
+	case f.groupKey != "":
+		return "", f.groupKey, "--group-key", nil
+	}
+	devKey, _ = c.lookupEnv(envDeviceKey)
+	groupKey, _ = c.lookupEnv(envGroupKey)
+	switch {
+	case devKey != "" && groupKey != "":
+		return "", "", envDeviceKey, &flagError{reason: reasonCombined, other: envGroupKey}
+	case devKey != "":
+		return devKey, "", envDeviceKey, nil
+	case groupKey != "":
+		return "", groupKey, envGroupKey, nil
+	}
+	// QPYHUB_KEY held the group key before the group key had its own
+	// variable; scripts written then keep working.
+	if groupKey, _ = c.lookupEnv(envKey); groupKey != "" {
+		return "", groupKey, envKey, nil
+	}
+	return "", "", "--group-key", &cloud.FieldError{Field: "group key", Reason: cloud.ReasonMissing}
 }
 
 // sourceOf picks the flag to blame for err from its field, or fallback.

@@ -34,7 +34,7 @@ func TestSASDecode(t *testing.T) {
 	}{
 		{"live no key", []string{live}, 0, "MyHub.azure-devices.net/devices/Dev-1", "", future.Format(time.RFC3339), false, nil},
 		{"live right key", []string{live, "--key", sasTestKey}, 0, "MyHub.azure-devices.net/devices/Dev-1", "", future.Format(time.RFC3339), false, &valid},
-		{"key before token", []string{"--key", "c2VjcmV0", live}, 1, "MyHub.azure-devices.net/devices/Dev-1", "", future.Format(time.RFC3339), false, &invalid},
+		{"key before token", []string{"--key", sasGroupKey, live}, 1, "MyHub.azure-devices.net/devices/Dev-1", "", future.Format(time.RFC3339), false, &invalid},
 		{"expired policy", []string{"{" + policy + "}"}, 0, "MyHub.azure-devices.net", "iothubowner", "2019-01-01T02:01:01Z", true, nil},
 		{"unquoted in two words", strings.SplitN(policy, " ", 2), 0, "MyHub.azure-devices.net", "iothubowner", "2019-01-01T02:01:01Z", true, nil},
 	}
@@ -70,7 +70,7 @@ func TestSASDecodeHuman(t *testing.T) {
 	}{
 		{"", 0, []string{"Resource:", "h/devices/d", "2022-09-14T01:30:26Z", "expired"}},
 		{sasTestKey, 0, []string{"Signature:", "matches the key"}},
-		{"c2VjcmV0", 1, []string{"Signature:", "does NOT match the key"}},
+		{sasGroupKey, 1, []string{"Signature:", "does NOT match the key"}},
 	}
 	for _, tc := range tests {
 		args := []string{"decode", tok}
@@ -100,6 +100,9 @@ func TestSASDecodeBadArguments(t *testing.T) {
 		{"no se", []string{"decode", "sr=a&sig=c2VjcmV0"}, []string{"TOKEN", "se", "missing"}},
 		{"bad key", []string{"decode", "sr=a&sig=c2VjcmV0&se=5", "--key", "p@ss"}, []string{"--key", "not base64"}},
 		{"unknown flag", []string{"decode", "--verbose"}, []string{"-verbose"}},
+		{"short key", []string{"decode", "sr=a&sig=c2VjcmV0&se=5", "--key", "AQ=="}, []string{"--key", "16 to 64 bytes"}},
+		{"se past int64", []string{"decode", "sr=a&sig=c2VjcmV0&se=9223372036854775807"}, []string{"TOKEN", "se", "after the year 9999"}},
+		{"se past 9999", []string{"decode", "sr=a&sig=c2VjcmV0&se=253402300800"}, []string{"TOKEN", "se", "after the year 9999"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,6 +130,11 @@ func TestSASEnvironmentAndStdin(t *testing.T) {
 		{"connection string from env", map[string]string{envConnectionString: sasTestCS}, "", []string{"--json"}, 0, `"clientId": "Dev-1"`},
 		{"key from env", map[string]string{envKey: sasTestKey}, "", []string{"--host", "h", "--device", "d", "--json"}, 0, `"username": "h/d/?api-version=2021-04-12"`},
 		{"group key from env", map[string]string{envKey: sasGroupKey}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID, "--json"}, 0, `"derivedKey": "` + sasDerived + `"`},
+		{"group key from its own env", map[string]string{envGroupKey: sasGroupKey, envKey: "not base64 at all"}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID, "--json"}, 0, `"derivedKey": "` + sasDerived + `"`},
+		{"device key from env", map[string]string{envDeviceKey: sasDerived, envKey: "not base64 at all"}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID, "--json"}, 0, `"clientId": "` + sasRegID + `"`},
+		{"device key flag wins over group key env", map[string]string{envGroupKey: "not base64 at all"}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID, "--device-key", sasDerived, "--json"}, 0, `"clientId": "` + sasRegID + `"`},
+		{"both DPS keys from env", map[string]string{envGroupKey: sasGroupKey, envDeviceKey: sasDerived}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID}, 2, "QPYHUB_DEVICE_KEY: cannot be combined with QPYHUB_GROUP_KEY"},
+		{"bad device key from env is blamed on env", map[string]string{envDeviceKey: "not base64 at all"}, "", []string{"--dps", "--id-scope", "0ne1", "--registration-id", sasRegID}, 2, "QPYHUB_DEVICE_KEY: device key is not base64"},
 		{"flag wins over env", map[string]string{envKey: "not base64 at all"}, "", []string{"--host", "h", "--device", "d", "--key", sasTestKey, "--json"}, 0, `"clientId": "d"`},
 		{"bad key from env is blamed on env", map[string]string{envKey: "not base64 at all"}, "", []string{"--host", "h", "--device", "d"}, 2, "QPYHUB_KEY: SharedAccessKey is not base64"},
 		{"token from stdin", nil, "\n  " + tok + "\r\n", []string{"decode", "-", "--json"}, 0, `"resource": "h/devices/d"`},

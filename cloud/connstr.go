@@ -106,8 +106,8 @@ func (c *ConnectionString) set(name, value string, seen map[string]bool) error {
 }
 
 func (c *ConnectionString) validate() error {
-	if c.HostName == "" {
-		return fieldErr("HostName", ReasonMissing)
+	if err := ValidateHostName("HostName", c.HostName); err != nil {
+		return err
 	}
 	if c.DeviceID == "" && c.SharedAccessKeyName == "" {
 		return fieldErr("DeviceId", ReasonMissing)

@@ -16,24 +16,24 @@ func TestParseConnectionString(t *testing.T) {
 	}{
 		{"device", "HostName=h.azure-devices.net;DeviceId=Dev1;SharedAccessKey=" + testKey,
 			ConnectionString{HostName: "h.azure-devices.net", DeviceID: "Dev1", SharedAccessKey: testKey}, true},
-		{"module with gateway", "HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=c2VjcmV0;GatewayHostName=edge.local",
-			ConnectionString{HostName: "h", DeviceID: "d", ModuleID: "m", SharedAccessKey: "c2VjcmV0", GatewayHostName: "edge.local"}, true},
-		{"policy", "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0",
-			ConnectionString{HostName: "h", SharedAccessKeyName: "iothubowner", SharedAccessKey: "c2VjcmV0"}, false},
-		{"names any case, spaces, trailing ;", " hostname = h ; DEVICEID=d;sharedaccesskey= c2VjcmV0 ;;",
-			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0"}, true},
-		{"quoted", `"HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0"`,
-			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0"}, true},
-		{"key with = padding kept", "HostName=h;DeviceId=d;SharedAccessKey=cGFzc3dvcmQ=",
-			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "cGFzc3dvcmQ="}, true},
-		{"unpadded key", "HostName=h;DeviceId=d;SharedAccessKey=cGFzc3dvcmQ",
-			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "cGFzc3dvcmQ"}, true},
+		{"module with gateway", "HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=;GatewayHostName=edge.local",
+			ConnectionString{HostName: "h", DeviceID: "d", ModuleID: "m", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", GatewayHostName: "edge.local"}, true},
+		{"policy", "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+			ConnectionString{HostName: "h", SharedAccessKeyName: "iothubowner", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, false},
+		{"names any case, spaces, trailing ;", " hostname = h ; DEVICEID=d;sharedaccesskey= c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q= ;;",
+			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, true},
+		{"quoted", `"HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="`,
+			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, true},
+		{"key with = padding kept", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, true},
+		{"unpadded key", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q",
+			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q"}, true},
 		{"signature", "HostName=h;DeviceId=d;SharedAccessSignature=SharedAccessSignature sr=h%2Fdevices%2Fd&sig=c2VjcmV0&se=1",
 			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessSignature: "SharedAccessSignature sr=h%2Fdevices%2Fd&sig=c2VjcmV0&se=1"}, true},
 		{"x509", "HostName=h;DeviceId=d;x509=true",
 			ConnectionString{HostName: "h", DeviceID: "d", X509: true}, true},
-		{"unknown kept", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0;Foo=a=b;Bar=",
-			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0", Extra: map[string]string{"Foo": "a=b", "Bar": ""}}, true},
+		{"unknown kept", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=;Foo=a=b;Bar=",
+			ConnectionString{HostName: "h", DeviceID: "d", SharedAccessKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", Extra: map[string]string{"Foo": "a=b", "Bar": ""}}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,13 +63,14 @@ func TestParseConnectionStringErrors(t *testing.T) {
 		{"empty", "", "HostName", ReasonMissing},
 		{"segment without =", "HostName=h;DeviceId=d;" + testKey[:20], "connection string", ReasonNoEquals},
 		{"no name", "HostName=h;=x;DeviceId=d", "connection string", ReasonNoName},
-		{"missing host", "DeviceId=d;SharedAccessKey=c2VjcmV0", "HostName", ReasonMissing},
-		{"empty host", "HostName=;DeviceId=d;SharedAccessKey=c2VjcmV0", "HostName", ReasonEmpty},
-		{"neither device nor policy", "HostName=h;SharedAccessKey=c2VjcmV0", "DeviceId", ReasonMissing},
-		{"key and signature", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0;SharedAccessSignature=sr=a&sig=c2VjcmV0&se=1", "SharedAccessSignature", ReasonKeyAndSig},
+		{"missing host", "DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "HostName", ReasonMissing},
+		{"empty host", "HostName=;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "HostName", ReasonEmpty},
+		{"neither device nor policy", "HostName=h;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "DeviceId", ReasonMissing},
+		{"key and signature", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=;SharedAccessSignature=sr=a&sig=c2VjcmV0&se=1", "SharedAccessSignature", ReasonKeyAndSig},
 		{"key not base64", "HostName=h;DeviceId=d;SharedAccessKey=p@ss word", "SharedAccessKey", ReasonNotBase64},
+		{"key too short", "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0", "SharedAccessKey", ReasonKeyLength},
 		{"no credential", "HostName=h;DeviceId=d", "SharedAccessKey", ReasonMissing},
-		{"duplicate", "HostName=h;DeviceId=d;deviceid=e;SharedAccessKey=c2VjcmV0", "deviceid", ReasonDuplicate},
+		{"duplicate", "HostName=h;DeviceId=d;deviceid=e;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", "deviceid", ReasonDuplicate},
 		{"bad signature", "HostName=h;DeviceId=d;SharedAccessSignature=hello", "SharedAccessSignature", ReasonNotToken},
 		{"bad x509", "HostName=h;DeviceId=d;x509=yes", "x509", ReasonNotBool},
 	}
@@ -77,7 +78,7 @@ func TestParseConnectionStringErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseConnectionString(tc.in)
 			assertFieldError(t, err, tc.field, tc.reason)
-			if strings.Contains(err.Error(), "c2VjcmV0") || strings.Contains(err.Error(), testKey[:20]) {
+			if strings.Contains(err.Error(), "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=") || strings.Contains(err.Error(), testKey[:20]) {
 				t.Errorf("error %q shows a secret", err)
 			}
 		})
@@ -85,12 +86,12 @@ func TestParseConnectionStringErrors(t *testing.T) {
 }
 
 func TestConnectionStringCanonicalAndRedacted(t *testing.T) {
-	cs, err := ParseConnectionString("x509=false;Zed=1;SharedAccessKey=c2VjcmV0;ModuleId=m;DeviceId=d;HostName=h;Alpha=2")
+	cs, err := ParseConnectionString("x509=false;Zed=1;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=;ModuleId=m;DeviceId=d;HostName=h;Alpha=2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct{ got, want string }{
-		{cs.String(), "HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=c2VjcmV0;Alpha=2;Zed=1"},
+		{cs.String(), "HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=;Alpha=2;Zed=1"},
 		{cs.Redacted(), "HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=****;Alpha=2;Zed=1"},
 	}
 	for _, tc := range tests {

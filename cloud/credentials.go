@@ -238,11 +238,8 @@ func DeviceMQTTCredentialsAt(now time.Time, id DeviceIdentity, expiry time.Time,
 }
 
 func checkIdentity(id DeviceIdentity) error {
-	if id.Host == "" {
-		return fieldErr("HostName", ReasonMissing)
-	}
-	if strings.ContainsAny(id.Host, "/?#@ \t\r\n") {
-		return fieldErr("HostName", ReasonBadIDChars)
+	if err := ValidateHostName("HostName", id.Host); err != nil {
+		return err
 	}
 	if err := ValidateDeviceID("DeviceId", id.DeviceID); err != nil {
 		return err

@@ -63,11 +63,11 @@ func TestIdentityFromConnectionString(t *testing.T) {
 		want          DeviceIdentity
 		field, reason string
 	}{
-		{name: "device", cs: "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0",
-			want: DeviceIdentity{Host: "h", DeviceID: "d", Key: "c2VjcmV0"}},
+		{name: "device", cs: "HostName=h;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+			want: DeviceIdentity{Host: "h", DeviceID: "d", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}},
 		{name: "module token", cs: "HostName=h;DeviceId=d;ModuleId=m;SharedAccessSignature=sr=h&sig=c2VjcmV0&se=1",
 			want: DeviceIdentity{Host: "h", DeviceID: "d", ModuleID: "m", Token: "sr=h&sig=c2VjcmV0&se=1"}},
-		{name: "policy", cs: "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0",
+		{name: "policy", cs: "HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
 			field: "connection string", reason: ReasonPolicyString},
 		{name: "x509", cs: "HostName=h;DeviceId=d;x509=true", field: "connection string", reason: ReasonNoX509},
 	}
@@ -129,7 +129,7 @@ func TestDeviceMQTTCredentialsFromKey(t *testing.T) {
 func TestDeviceMQTTCredentialsFromToken(t *testing.T) {
 	later := time.Now().Add(time.Hour)
 	mk := func(resource, skn string, expiry time.Time) string {
-		s, err := NewSASToken(resource, "c2VjcmV0", skn, expiry)
+		s, err := NewSASToken(resource, "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", skn, expiry)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,13 +173,13 @@ func TestDeviceMQTTCredentialsErrors(t *testing.T) {
 		expiry        time.Time
 		field, reason string
 	}{
-		{"no host", DeviceIdentity{DeviceID: "d", Key: "c2VjcmV0"}, later, "HostName", ReasonMissing},
-		{"host with path", DeviceIdentity{Host: "h/x", DeviceID: "d", Key: "c2VjcmV0"}, later, "HostName", ReasonBadIDChars},
-		{"no device", DeviceIdentity{Host: "h", Key: "c2VjcmV0"}, later, "DeviceId", ReasonMissing},
-		{"bad module", DeviceIdentity{Host: "h", DeviceID: "d", ModuleID: "a/b", Key: "c2VjcmV0"}, later, "ModuleId", ReasonBadIDChars},
+		{"no host", DeviceIdentity{DeviceID: "d", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, later, "HostName", ReasonMissing},
+		{"host with path", DeviceIdentity{Host: "h/x", DeviceID: "d", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, later, "HostName", ReasonBadHostName},
+		{"no device", DeviceIdentity{Host: "h", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, later, "DeviceId", ReasonMissing},
+		{"bad module", DeviceIdentity{Host: "h", DeviceID: "d", ModuleID: "a/b", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, later, "ModuleId", ReasonBadIDChars},
 		{"no key", DeviceIdentity{Host: "h", DeviceID: "d"}, later, "SharedAccessKey", ReasonMissing},
 		{"bad key", DeviceIdentity{Host: "h", DeviceID: "d", Key: "!!"}, later, "SharedAccessKey", ReasonNotBase64},
-		{"past expiry", DeviceIdentity{Host: "h", DeviceID: "d", Key: "c2VjcmV0"}, time.Unix(1000, 0), "expiry", ReasonInPast},
+		{"past expiry", DeviceIdentity{Host: "h", DeviceID: "d", Key: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="}, time.Unix(1000, 0), "expiry", ReasonInPast},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,11 +224,12 @@ func TestDPSCredentialsErrors(t *testing.T) {
 		expiry                time.Time
 		field, reason         string
 	}{
-		{"no scope", "", "r1", "c2VjcmV0", later, "ID scope", ReasonMissing},
-		{"scope with slash", "0ne/1", "r1", "c2VjcmV0", later, "ID scope", ReasonBadIDChars},
-		{"no registration", "0ne1", "", "c2VjcmV0", later, "registration id", ReasonMissing},
+		{"no scope", "", "r1", "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", later, "ID scope", ReasonMissing},
+		{"scope with slash", "0ne/1", "r1", "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", later, "ID scope", ReasonBadIDChars},
+		{"no registration", "0ne1", "", "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", later, "registration id", ReasonMissing},
 		{"bad key", "0ne1", "r1", "###", later, "device key", ReasonNotBase64},
-		{"past", "0ne1", "r1", "c2VjcmV0", time.Unix(5, 0), "expiry", ReasonInPast},
+		{"1-byte key", "0ne1", "r1", "AQ==", later, "device key", ReasonKeyLength},
+		{"past", "0ne1", "r1", "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", time.Unix(5, 0), "expiry", ReasonInPast},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,9 +14,9 @@ func TestDeriveDeviceKey(t *testing.T) {
 		{name: "PROTOCOLS known answer",
 			groupKey: "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw==",
 			regID:    "sn-007-888-abc-mac-a1-b2-c3-d4-e5-f6", want: "Jsm0lyGpjaVYVP2g3FnmnmG9dI/9qU24wNoykUmermc="},
-		{name: "missing registration id", groupKey: "c2VjcmV0", field: "registration id", reason: ReasonMissing},
-		{name: "slash in registration id", groupKey: "c2VjcmV0", regID: "a/b", field: "registration id", reason: ReasonBadIDChars},
-		{name: "long registration id", groupKey: "c2VjcmV0", regID: strings.Repeat("a", 129), field: "registration id", reason: ReasonIDTooLong},
+		{name: "missing registration id", groupKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", field: "registration id", reason: ReasonMissing},
+		{name: "slash in registration id", groupKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", regID: "a/b", field: "registration id", reason: ReasonBadIDChars},
+		{name: "long registration id", groupKey: "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=", regID: strings.Repeat("a", 129), field: "registration id", reason: ReasonIDTooLong},
 		{name: "bad group key", groupKey: "%%%", regID: "dev1", field: "group key", reason: ReasonNotBase64},
 	}
 	for _, tc := range tests {

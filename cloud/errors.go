@@ -21,6 +21,12 @@ func (e *FieldError) Advice() string {
 	switch e.Reason {
 	case ReasonNotBase64:
 		return "Copy the key again from the Azure portal (Primary key); it ends with '=' and holds only letters, digits, '+' and '/'."
+	case ReasonKeyLength:
+		return "Copy the whole key again from the Azure portal (Primary key): it is 44 or 88 characters long."
+	case ReasonHostPort:
+		return "Give only the host name, for example myhub.azure-devices.net; to dial another port (a local hub), use --server host:port."
+	case ReasonBadHostName:
+		return "Copy the host name again from the Azure portal, for example myhub.azure-devices.net."
 	case ReasonMissing, ReasonEmpty:
 		return "Fill in this field; the Azure portal shows it on the device or enrollment page."
 	case ReasonPolicyString:
@@ -38,29 +44,34 @@ func (e *FieldError) Advice() string {
 // Reasons a FieldError can carry. They are English source texts: a user
 // interface looks them up in its translations.
 const (
-	ReasonMissing       = "is missing"
-	ReasonEmpty         = "is empty"
-	ReasonNotBase64     = "is not base64"
-	ReasonDuplicate     = "appears more than once"
-	ReasonNoEquals      = "has a part without '=' (expected Name=value;Name=value)"
-	ReasonNoName        = "has a part with no name before '='"
-	ReasonKeyAndSig     = "cannot be given together with SharedAccessKey"
-	ReasonNotBool       = "is neither true nor false"
-	ReasonNotToken      = "is not a SharedAccessSignature token"
-	ReasonNotURLEncoded = "is not URL-encoded correctly"
-	ReasonNotUnixTime   = "is not a Unix time in seconds"
-	ReasonBadSignature  = "is not a URL-encoded base64 signature"
-	ReasonPolicyString  = "is a hub policy string, not a device connection string"
-	ReasonOtherResource = "is for a different device (its sr does not match)"
-	ReasonExpired       = "has expired"
-	ReasonInPast        = "is in the past"
-	ReasonNotDuration   = "is not a duration (examples: 90m, 12h, 30d, 1y)"
-	ReasonNotPositive   = "must be longer than zero"
-	ReasonTooLong       = "is longer than 100 years"
-	ReasonIDTooLong     = "is longer than 128 characters"
-	ReasonBadIDChars    = "holds a character that is not allowed"
-	ReasonNotUsername   = "is not of the form {host}/{deviceId}/?api-version=…"
-	ReasonNoX509        = "uses X.509 certificates; SAS credentials need a SharedAccessKey"
+	ReasonMissing        = "is missing"
+	ReasonEmpty          = "is empty"
+	ReasonNotBase64      = "is not base64"
+	ReasonDuplicate      = "appears more than once"
+	ReasonNoEquals       = "has a part without '=' (expected Name=value;Name=value)"
+	ReasonNoName         = "has a part with no name before '='"
+	ReasonKeyAndSig      = "cannot be given together with SharedAccessKey"
+	ReasonNotBool        = "is neither true nor false"
+	ReasonNotToken       = "is not a SharedAccessSignature token"
+	ReasonNotURLEncoded  = "is not URL-encoded correctly"
+	ReasonNotUnixTime    = "is not a Unix time in seconds"
+	ReasonBadSignature   = "is not a URL-encoded base64 signature"
+	ReasonPolicyString   = "is a hub policy string, not a device connection string"
+	ReasonOtherResource  = "is for a different device (its sr does not match)"
+	ReasonExpired        = "has expired"
+	ReasonInPast         = "is in the past"
+	ReasonNotDuration    = "is not a duration (examples: 90m, 12h, 30d, 1y)"
+	ReasonNotPositive    = "must be longer than zero"
+	ReasonTooLong        = "is longer than 100 years"
+	ReasonIDTooLong      = "is longer than 128 characters"
+	ReasonBadIDChars     = "holds a character that is not allowed"
+	ReasonNotUsername    = "is not of the form {host}/{deviceId}/?api-version=…"
+	ReasonNoX509         = "uses X.509 certificates; SAS credentials need a SharedAccessKey"
+	ReasonKeyLength      = "is not 16 to 64 bytes long, the length Azure keys have"
+	ReasonHostPort       = "must be the host name alone, without ':' or a port"
+	ReasonBadHostName    = "is not a host name (letters, digits, '-' and '.' only)"
+	ReasonAfterYear9999  = "is after the year 9999, later than any hub accepts"
+	ReasonKeepaliveRange = "must be between 1 and 1177 seconds (IoT Hub's limit)"
 )
 
 // Reasons lists every reason a FieldError from this package can carry, so
@@ -73,7 +84,8 @@ func Reasons() []string {
 		ReasonBadSignature, ReasonPolicyString, ReasonOtherResource,
 		ReasonExpired, ReasonInPast, ReasonNotDuration, ReasonNotPositive,
 		ReasonTooLong, ReasonIDTooLong, ReasonBadIDChars, ReasonNotUsername,
-		ReasonNoX509,
+		ReasonNoX509, ReasonKeyLength, ReasonHostPort, ReasonBadHostName,
+		ReasonAfterYear9999, ReasonKeepaliveRange,
 	}
 }
 

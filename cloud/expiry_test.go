@@ -1,6 +1,7 @@
 package cloud
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -92,5 +93,21 @@ func TestCheckExpiry(t *testing.T) {
 			continue
 		}
 		assertFieldError(t, err, "expiry", ReasonInPast)
+	}
+}
+
+// Unix seconds past 9999-12-31 are no date a hub (or RFC 3339) can
+// express: se=9223372036854775807 must be refused, not shown as the year
+// 292277026596.
+func TestParseSASTokenExpiryRange(t *testing.T) {
+	const sig = "kcWxXAK2OAaAoq2oCkaGzX2NMqDB8nCyNuq2fPYCDhk%3D"
+	last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
+	tok, err := ParseSASToken("sr=uri&sig=" + sig + "&se=" + strconv.FormatInt(last, 10))
+	if err != nil || tok.Expiry.Year() != 9999 {
+		t.Fatalf("last second of 9999: %+v, %v", tok, err)
+	}
+	for _, se := range []string{strconv.FormatInt(last+1, 10), "9223372036854775807", "9223372036854775808", "99999999999999999999999"} {
+		_, err := ParseSASToken("sr=uri&sig=" + sig + "&se=" + se)
+		assertFieldError(t, err, "se", ReasonAfterYear9999)
 	}
 }

@@ -14,8 +14,10 @@ import (
 func FuzzParseConnectionString(f *testing.F) {
 	for _, s := range []string{
 		"HostName=h.azure-devices.net;DeviceId=Dev1;SharedAccessKey=" + testKey,
-		"HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=cGFzc3dvcmQ;GatewayHostName=g",
-		"HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0",
+		"HostName=h;DeviceId=d;ModuleId=m;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q;GatewayHostName=g",
+		"HostName=h;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+		"HostName=h;DeviceId=d;SharedAccessKey=AQ==",
+		"HostName=h.azure-devices.net:8883;DeviceId=d;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=",
 		"HostName=h;DeviceId=d;SharedAccessSignature=SharedAccessSignature sr=h%2Fdevices%2Fd&sig=c2VjcmV0&se=1",
 		`"hostname=h;deviceid=d;x509=true;Foo=a=b;"`,
 		"HostName=h;DeviceId=d;;SharedAccessKey",
@@ -53,6 +55,8 @@ func FuzzParseSASToken(f *testing.F) {
 		"SharedAccessSignature sr=&sig=&se=",
 		"sr=a&sr=b",
 		"sharedaccesssignature\tsr=%zz&sig=x&se=1",
+		"sr=a&sig=AAAA&se=253402300799",
+		"sr=a&sig=AAAA&se=9223372036854775807",
 	} {
 		f.Add(s)
 	}
@@ -72,7 +76,7 @@ func FuzzParseSASToken(f *testing.F) {
 		if again != tok {
 			t.Fatalf("round trip changed %+v into %+v", tok, again)
 		}
-		if _, err := tok.Verify("c2VjcmV0"); err != nil {
+		if _, err := tok.Verify("c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="); err != nil {
 			t.Fatalf("Verify with a valid key: %v", err)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -111,9 +112,9 @@ func ParseSASToken(s string) (SASToken, error) {
 	if _, err := decodeSignature(t.Signature); err != nil {
 		return SASToken{}, fieldErr("sig", ReasonBadSignature)
 	}
-	se, err := strconv.ParseInt(fields["se"], 10, 64)
-	if err != nil || se <= 0 || !isDecimal(fields["se"]) {
-		return SASToken{}, fieldErr("se", ReasonNotUnixTime)
+	se, err := parseExpirySeconds(fields["se"])
+	if err != nil {
+		return SASToken{}, err
 	}
 	t.Expiry = time.Unix(se, 0).UTC()
 	if skn, ok := fields["skn"]; ok {
@@ -163,6 +164,27 @@ func sasFields(body string) (map[string]string, error) {
 		fields[name] = value
 	}
 	return fields, nil
+}
+
+// lastExpiry is 9999-12-31T23:59:59Z, the last second a hub (whose
+// clock type ends there) or an RFC 3339 time can express.
+const lastExpiry = 253402300799
+
+// parseExpirySeconds reads a token's se: decimal Unix seconds, positive,
+// and no later than lastExpiry. A larger number, even one past int64, is
+// reported as too late rather than as a date no calendar has.
+func parseExpirySeconds(s string) (int64, error) {
+	if !isDecimal(s) {
+		return 0, fieldErr("se", ReasonNotUnixTime)
+	}
+	se, err := strconv.ParseInt(s, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange), err == nil && se > lastExpiry:
+		return 0, fieldErr("se", ReasonAfterYear9999)
+	case err != nil || se <= 0:
+		return 0, fieldErr("se", ReasonNotUnixTime)
+	}
+	return se, nil
 }
 
 func isDecimal(s string) bool {

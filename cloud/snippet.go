@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Keepalive bounds for the snippet: IoT Hub closes connections idle past
+// Keepalive bounds for the snippet: IoT Hub takes keep-alives up to
 // 1177 s, and SDKs settle on a few minutes.
 const (
 	DefaultKeepalive = 240
@@ -80,4 +80,14 @@ func PythonString(s string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// CheckKeepalive checks a keep-alive a user asked for. IoT Hub takes at
+// most MaxKeepalive; 0 would turn MQTT pings off, so a module on an idle
+// cellular link would lose its connection without noticing.
+func CheckKeepalive(seconds int) error {
+	if seconds < 1 || seconds > MaxKeepalive {
+		return fieldErr("keepalive", ReasonKeepaliveRange)
+	}
+	return nil
 }

@@ -116,3 +116,16 @@ func TestQuecPythonSnippet(t *testing.T) {
 		})
 	}
 }
+
+// IoT Hub takes keep-alives up to 1177 s; 0 would turn MQTT pings off, so
+// an idle module would be dropped without noticing.
+func TestCheckKeepalive(t *testing.T) {
+	for _, ok := range []int{1, 60, DefaultKeepalive, MaxKeepalive} {
+		if err := CheckKeepalive(ok); err != nil {
+			t.Errorf("CheckKeepalive(%d) = %v", ok, err)
+		}
+	}
+	for _, bad := range []int{-5, 0, MaxKeepalive + 1, 65535, 1 << 40} {
+		assertFieldError(t, CheckKeepalive(bad), "keepalive", ReasonKeepaliveRange)
+	}
+}

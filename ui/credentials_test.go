@@ -140,7 +140,7 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 			name: "policy string instead of a device string",
 			fill: func(s *CredentialsScreen) {
 				s.Mode.SetSelected(s.Mode.Options[modeConnectionString])
-				test.Type(s.ConnString.Entry, "HostName=hub1.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0")
+				test.Type(s.ConnString.Entry, "HostName=hub1.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=")
 			},
 			field: func(s *CredentialsScreen) *InputField { return s.ConnString },
 			want:  cloud.ReasonPolicyString,
@@ -208,7 +208,7 @@ func TestCredentialsGroupKeyDerivesTheKnownDeviceKey(t *testing.T) {
 }
 
 func TestDecodePanel(t *testing.T) {
-	const key = "c2VjcmV0"
+	const key = "c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q="
 	token, err := cloud.NewSASToken("hub1.azure-devices.net/devices/dev1", key, "", fixedNow.Add(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func TestDecodePanel(t *testing.T) {
 		name, token, key, verdict, expires string
 	}{
 		{"good key", "  {" + token + "}\n", key, "The signature matches this key.", "expires in 2h 0min"},
-		{"wrong key", token, "b3RoZXI=", "does NOT match", "expires in"},
+		{"wrong key", token, "d3Jvbmcta2V5LW9mLXRoZS1yaWdodC1sZW5ndGgtMzI=", "does NOT match", "expires in"},
 		{"expired", expired, "", "has expired", "expired 1min 0s ago"},
 	}
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ package dps
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -61,6 +62,10 @@ type Config struct {
 func (c Config) withDefaults() (Config, error) {
 	if c.Host == "" {
 		c.Host = cloud.DPSGlobalHost
+	}
+	var fe *cloud.FieldError
+	if err := cloud.ValidateHostName("host", c.Host); errors.As(err, &fe) {
+		return c, &ConfigError{Field: fe.Field, Reason: fe.Reason}
 	}
 	if c.MinRetry <= 0 {
 		c.MinRetry = DefaultMinRetry

@@ -49,3 +49,23 @@ func TestBrokerURLAndServerName(t *testing.T) {
 		}
 	}
 }
+
+// The DPS host goes into the TLS name and the dial address: a port or a
+// stray byte pasted into it is refused by name before any connection.
+func TestConfigRefusesBadHost(t *testing.T) {
+	tests := map[string]string{
+		"global.azure-devices-provisioning.net:8883": cloud.ReasonHostPort,
+		"dps\xff.example.net":                        cloud.ReasonBadHostName,
+		"dps .example.net":                           cloud.ReasonBadHostName,
+	}
+	for host, reason := range tests {
+		_, err := Config{Host: host}.withDefaults()
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Field != "host" || ce.Reason != reason {
+			t.Errorf("withDefaults(Host %q) error %v, want host %q", host, err, reason)
+		}
+	}
+	if _, err := (Config{Host: "localhost"}).withDefaults(); err != nil {
+		t.Errorf("localhost refused: %v", err)
+	}
+}
