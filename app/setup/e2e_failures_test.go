@@ -83,6 +83,22 @@ func TestSetupPolicyWithoutWriteRights(t *testing.T) {
 	assertNoSecret(t, "detail", res.Detail, policyKey(t, hub.PolicyConnectionString("registryRead")))
 }
 
+// A wrong key for a policy that has every right is a key problem, not a
+// missing right.
+func TestSetupWrongPolicyKey(t *testing.T) {
+	hub := startHub(t)
+	peer := startPeer(t, testpeer.Options{})
+	const wrongKey = "d3Jvbmcta2V5LW9mLXRoZS1yaWdodC1sZW5ndGgtMzI="
+	owner := hub.PolicyConnectionString("iothubowner")
+	cs := strings.Replace(owner, policyKey(t, owner), wrongKey, 1)
+	res, log := runOne(t, localPlan(hub, Plan{Mode: IdentityRegistry, HubConnectionString: cs}), peer.Path())
+	if res.Result != ResultFailed || res.Stage != StageIdentity || res.Error != PhraseBadKey || res.Advice != AdviceBadKey ||
+		!strings.Contains(res.Detail, "check the key and the policy name") {
+		t.Fatalf("result %+v\n%s", res, log.text())
+	}
+	assertNoSecret(t, "detail", res.Detail, wrongKey)
+}
+
 // A disabled enrollment group: the registration from the PC is refused.
 func TestSetupDPSGroupDisabled(t *testing.T) {
 	hub := startHub(t)

@@ -98,8 +98,10 @@ func (m *moduleRun) identifyFromRegistry(ctx context.Context) error {
 		dev, err = rc.GetDevice(ctx, id)
 	}
 	switch {
-	case errors.Is(err, registry.ErrUnauthorized):
+	case errors.Is(err, registry.ErrNoRights):
 		return fail(StageIdentity, PhraseNoWriteRights, AdviceNoWriteRights, err.Error(), err)
+	case errors.Is(err, registry.ErrKeyRefused):
+		return fail(StageIdentity, PhraseBadKey, AdviceBadKey, err.Error(), err)
 	case err != nil:
 		return fail(StageIdentity, PhraseRegistry, AdviceRegistry, err.Error(), err)
 	case dev.Status == "disabled":

@@ -188,8 +188,9 @@ func (c *Client) do(ctx context.Context, rc call) error {
 		return fail(ErrUnreachable, resp.StatusCode, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		re := fail(kindOfStatus(resp.StatusCode), resp.StatusCode, nil)
+		re := fail(nil, resp.StatusCode, nil)
 		re.Code, re.Message = hubMessage(answer)
+		re.Kind = kindOfAnswer(resp.StatusCode, re.Message)
 		return re
 	}
 	if rc.out != nil {

@@ -82,15 +82,15 @@ func TestPolicyWithoutWriteRights(t *testing.T) {
 	}
 	c := newClient(t, hub, "registryRead")
 	_, err := c.CreateDevice(ctx, "dev2")
-	assertRequestError(t, err, ErrUnauthorized, "create device", "dev2", 401)
-	if !strings.Contains(err.Error(), "registryReadWrite or iothubowner") {
+	assertRequestError(t, err, ErrNoRights, "create device", "dev2", 401)
+	if !strings.Contains(err.Error(), "registryReadWrite or iothubowner") || errors.Is(err, ErrKeyRefused) {
 		t.Errorf("error %q does not name the policies that can write", err)
 	}
 	if _, ok := hub.Device("dev2"); ok {
 		t.Error("a read-only policy created a device")
 	}
 	err = c.DeleteDevice(ctx, "dev1")
-	assertRequestError(t, err, ErrUnauthorized, "delete device", "dev1", 401)
+	assertRequestError(t, err, ErrNoRights, "delete device", "dev1", 401)
 	// Reading is within its rights.
 	if _, err := c.GetDevice(ctx, "dev1"); err != nil {
 		t.Errorf("GetDevice with registryRead: %v", err)
@@ -110,7 +110,11 @@ func TestWrongPolicyKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.CreateDevice(ctx, "dev1")
-	assertRequestError(t, err, ErrUnauthorized, "create device", "dev1", 401)
+	assertRequestError(t, err, ErrKeyRefused, "create device", "dev1", 401)
+	// A wrong key is not a missing right: iothubowner has every right.
+	if errors.Is(err, ErrNoRights) || strings.Contains(err.Error(), "rights") || !strings.Contains(err.Error(), "check the key and the policy name") {
+		t.Errorf("wrong key reported as %q", err)
+	}
 	if strings.Contains(err.Error(), cs.SharedAccessKey) || strings.Contains(err.Error(), "sig=") {
 		t.Errorf("error leaks a secret: %q", err)
 	}

@@ -15,7 +15,9 @@ import (
 var (
 	ErrDeviceExists   = errors.New("the device already exists in the hub: reuse it, or choose another device id")
 	ErrDeviceNotFound = errors.New("the device is not registered in the hub: check the device id")
-	ErrUnauthorized   = errors.New("not authorized: the policy key is wrong, or the policy has no registry write rights: use registryReadWrite or iothubowner")
+	ErrKeyRefused     = errors.New("the hub refused the policy key: check the key and the policy name (copy the policy's primary connection string again), and this PC's clock")
+	ErrNoRights       = errors.New("the policy has no right to do this in the registry: use registryReadWrite or iothubowner")
+	ErrHubRefused     = errors.New("the hub refused the request: its daily quota may be used up or the hub suspended; see the hub's message")
 	ErrUnreachable    = errors.New("cannot reach the hub: check the host name, the network or the proxy")
 	ErrUntrusted      = errors.New("the hub's certificate is not trusted: check the CA file or the hub host name")
 	ErrTimeout        = errors.New("the hub did not answer in time: check the network and try again")
@@ -37,7 +39,7 @@ const (
 // translates them all.
 func Reasons() []string {
 	return []string{
-		ErrDeviceExists.Error(), ErrDeviceNotFound.Error(), ErrUnauthorized.Error(),
+		ErrDeviceExists.Error(), ErrDeviceNotFound.Error(), ErrNoRights.Error(), ErrKeyRefused.Error(), ErrHubRefused.Error(),
 		ErrUnreachable.Error(), ErrUntrusted.Error(), ErrTimeout.Error(),
 		ErrThrottled.Error(), ErrHubFailure.Error(), ErrRejected.Error(),
 		ReasonUnreadable, ReasonDeviceString, ReasonNoPolicyKey, ReasonBadBaseURL,
@@ -70,7 +72,7 @@ type RequestError struct {
 	Op       string // "create device", "get device", "delete device"
 	DeviceID string
 	Host     string
-	Kind     error  // ErrDeviceExists, ErrUnauthorized, ErrUnreachable, …
+	Kind     error  // ErrDeviceExists, ErrKeyRefused, ErrNoRights, ErrUnreachable, …
 	Status   int    // HTTP status; 0 when no answer came
 	Code     int    // the hub's errorCode, 0 when it sent none
 	Message  string // the hub's message, trimmed; "" when no answer came
@@ -103,11 +105,16 @@ func (e *RequestError) Unwrap() []error {
 	return []error{e.Kind, e.Err}
 }
 
-// kindOfStatus maps a hub answer outside 2xx to a kind of failure.
-func kindOfStatus(status int) error {
+// kindOfAnswer maps a hub answer outside 2xx, and the message it came
+// with, to a kind of failure.
+func kindOfAnswer(status int, msg string) error {
 	switch {
-	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return ErrUnauthorized
+	case (status == http.StatusUnauthorized || status == http.StatusForbidden) && lacksRight(msg):
+		return ErrNoRights
+	case status == http.StatusUnauthorized:
+		return ErrKeyRefused
+	case status == http.StatusForbidden:
+		return ErrHubRefused
 	case status == http.StatusNotFound:
 		return ErrDeviceNotFound
 	case status == http.StatusConflict:
@@ -119,6 +126,17 @@ func kindOfStatus(status int) error {
 	}
 	return ErrRejected
 }
+
+// rightMissing matches the messages that say the caller was recognised
+// but may not make this call. IoT Hub answers 401 for that too, and for a
+// token it cannot verify says only "Unauthorized" (it never tells which
+// of key, policy name or expiry was wrong): "Authorization rule 'x' does
+// not allow access for 'y'" (shared access policy), "Principal p is not
+// authorized for GET on /z" (Azure role), "policy "x" lacks the … right"
+// (the local hub).
+var rightMissing = regexp.MustCompile(`(?i)does not allow access|is not authorized for|lacks the \w+ right`)
+
+func lacksRight(msg string) bool { return rightMissing.MatchString(msg) }
 
 // kindOfTransport maps a failure to get any answer to a kind of failure.
 func kindOfTransport(err error) error {
