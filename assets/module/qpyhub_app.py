@@ -627,11 +627,12 @@ class App:
                     state.get('errorMessage') or doc.get('message') or 'registration refused'))
         raise _Refused('reason=no answer from the provisioning service')
 
-    def session(self, host, device):
-        cfg = self.cfg
+    def open_hub(self, host, device):
+        # Connects to the hub, subscribes, reports and asks for the twin;
+        # answers the two request ids and when to renew the token.
         self.stage = 'mqtt'
         pw, expiry = self.password(host + '/devices/' + device)
-        tls = self.connect(host, cfg['port'], device, host + '/' + device + '/?api-version=' + HUB_API, pw, False)
+        tls = self.connect(host, self.cfg['port'], device, host + '/' + device + '/?api-version=' + HUB_API, pw, False)
         self.say('mqtt', 'ok', 'tls=' + tls)
         self.backoff.reset()
         c = self.link
@@ -644,8 +645,16 @@ class App:
         # The whole twin, for desired properties set while offline.
         get_rid = self.next_rid()
         c.publish('$iothub/twin/GET/?$rid=' + get_rid, '')
-        life = expiry and expiry - self.now()
-        renew = expiry and expiry - min(max(life // 5, RENEW_MARGIN), life // 2)
+        renew = None
+        if expiry:
+            life = expiry - self.now()
+            renew = expiry - min(max(life // 5, RENEW_MARGIN), life // 2)
+        return twin_rid, get_rid, renew
+
+    def session(self, host, device):
+        cfg = self.cfg
+        c = self.link
+        twin_rid, get_rid, renew = self.open_hub(host, device)
         online = False
         next_beat = 0
         last_beat = 0
