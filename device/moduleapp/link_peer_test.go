@@ -157,3 +157,31 @@ func TestBackoffStopsAtTheKeepalive(t *testing.T) {
 		t.Errorf("waits %s, want [2 4 8 16 30 30]", got)
 	}
 }
+
+// DPS says how its connection was checked as the hub connection does, and
+// the firmware's refusal of the CA, learnt there, is not asked again.
+func TestDPSConnectionSaysItsTLS(t *testing.T) {
+	t.Parallel()
+	cfg := keyConfig(func(c *Config) {
+		c.DeviceID, c.Host = "", ""
+		c.DPS = &DPS{IDScope: "0ne00ABCDEF", RegistrationID: "sn-007"}
+	})
+	dps := map[string]any{"hub": "assigned.azure-devices.net", "device": "sn-007", "registration_id": "sn-007"}
+	r := runProgram(t, cfg, map[string]any{"net": [][]int{{3, 1}}, "dps": dps, "reject_ca": "terse"}, 8)
+	info := r.find("dps", "info")
+	if len(info) == 0 || info[0].Detail != "connected tls=unverified reason=firmware ussl takes no CA registration=sn-007" {
+		t.Fatalf("dps info lines:\n%s", r.lines())
+	}
+	if ok := r.find("mqtt", "ok"); len(ok) != 1 || ok[0].Detail != "tls=unverified reason=firmware ussl takes no CA" {
+		t.Fatalf("mqtt ok:\n%s", r.lines())
+	}
+	withCA := 0
+	for _, c := range r.rec.Connects {
+		if _, has := c.SSLParams["ca"]; has {
+			withCA++
+		}
+	}
+	if withCA != 2 {
+		t.Errorf("%d attempts with the CA, want the 2 refused at DPS only", withCA)
+	}
+}
