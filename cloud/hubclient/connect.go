@@ -72,7 +72,7 @@ func (s *Session) connectOnce(ctx context.Context) (*connection, error) {
 		client.Disconnect(0)
 		return nil, err
 	}
-	conn := &connection{client: client, gen: gen, expiry: creds.ExpiresAt, gone: make(chan struct{})}
+	conn := &connection{client: client, gen: gen, since: time.Now(), expiry: creds.ExpiresAt, gone: make(chan struct{})}
 	s.setConnection(conn)
 	return conn, nil
 }

@@ -31,6 +31,7 @@ const (
 	ReasonTokenExpired   = "token expired: paste a new token or use the device key"
 	ReasonTokenExpiring  = "the token expires soon: paste a new token or use the device key"
 	ReasonClosedByHub    = "the hub closed the connection: another client may have connected with this device id, or the hub restarted"
+	ReasonDisplaced      = "another program or module is connected as this device; close it, or use another device id"
 	ReasonConnectionLost = "the connection was lost: reconnecting"
 	ReasonRenewing       = "renewing the token"
 	ReasonClosed         = "closed by the user"
@@ -45,7 +46,7 @@ func Reasons() []string {
 		ReasonBadServer, ReasonCAUnreadable, ReasonCANoCert,
 		ReasonNotAuthorized, ReasonUntrusted, ReasonTLSFailed, ReasonUnreachable,
 		ReasonUnavailable, ReasonRefused, ReasonTokenExpired, ReasonTokenExpiring,
-		ReasonClosedByHub, ReasonConnectionLost, ReasonRenewing, ReasonClosed,
+		ReasonClosedByHub, ReasonDisplaced, ReasonConnectionLost, ReasonRenewing, ReasonClosed,
 		ReasonSubscribe,
 		ReasonProxyNeedsWebSocket, ReasonProxyBadURL, ReasonProxyUnreachable, ReasonProxyTLS,
 		ReasonProxyAuth, ReasonProxyRefused, ReasonProxyBroken,
@@ -104,6 +105,17 @@ func statusAdvice(status int) string {
 
 // ErrClosed is returned by calls on a session that was closed.
 var ErrClosed = errors.New("hubclient: the session is closed")
+
+// EndedError is returned by calls on a session that ended by itself
+// (displaced by another connection, its pasted token expired). Reason is
+// the final state's; errors.Is(err, ErrClosed) holds too.
+type EndedError struct {
+	Reason string
+}
+
+func (e *EndedError) Error() string { return "hubclient: the session ended: " + e.Reason }
+
+func (e *EndedError) Is(target error) bool { return target == ErrClosed }
 
 // classifyConnectError maps what paho and the network said to advice.
 func classifyConnectError(addr string, err error) *ConnectError {

@@ -194,7 +194,7 @@ func (s *Session) awaitTwin(ctx context.Context, conn *connection, topic string,
 	case <-conn.gone:
 		return twinAnswer{}, errConnectionGone
 	case <-s.stopped:
-		return twinAnswer{}, ErrClosed
+		return twinAnswer{}, s.closedError()
 	case <-ctx.Done():
 		return twinAnswer{}, ctx.Err()
 	}

@@ -10,14 +10,16 @@ import (
 )
 
 // Session is one device's connection to IoT Hub. It reconnects by itself
-// (with a fresh token when it has the key) until Close, or until a pasted
-// token expires. All methods are safe for concurrent use.
+// (with a fresh token when it has the key) until Close, until a pasted
+// token expires, or until it finds another connection using the device.
+// All methods are safe for concurrent use.
 //
 // The hub allows one connection per device id, and MQTT 3.1.1 does not say
-// why a connection ends: a session pushed off by another client (the module
-// itself, say) reports ReasonClosedByHub and, like after a hub restart,
-// retries with a growing delay, which in turn pushes the other client off.
-// A caller that sees that reason should offer to Close.
+// why a connection ends: a session pushed off once reports
+// ReasonClosedByHub and reconnects, as after a hub restart; a session
+// whose new connections are closed again soon after they are made gives
+// the device up and ends with ReasonDisplaced (see displacement.go)
+// instead of pushing the other client off in turn for ever.
 type Session struct {
 	cfg    Config
 	broker *url.URL
@@ -31,6 +33,9 @@ type Session struct {
 	current *connection   // nil while not connected
 	ready   chan struct{} // closed when current becomes non-nil
 	gen     uint64        // numbers connection attempts; stale signals are ignored
+	ended   string        // the final state's reason, once stopped
+
+	displaced displacementWatch // the supervisor's alone
 
 	lost     chan connLoss
 	done     chan struct{} // closed by Close
@@ -42,6 +47,7 @@ type Session struct {
 type connection struct {
 	client mqttClient
 	gen    uint64
+	since  time.Time     // when the hub accepted it (monotonic)
 	expiry time.Time     // when its token expires
 	gone   chan struct{} // closed when the session stops using it
 }
@@ -151,6 +157,7 @@ func (s *Session) stop(state State, reason string) {
 		s.dropConnection(true)
 		s.mu.Lock()
 		s.closed = true
+		s.ended = reason
 		s.mu.Unlock()
 		s.twin.failAll()
 		s.emitState(state, reason, nil, time.Time{})
@@ -216,7 +223,7 @@ func (s *Session) waitConnection(ctx context.Context) (*connection, error) {
 		conn, ready, closed := s.current, s.ready, s.closed
 		s.mu.Unlock()
 		if closed {
-			return nil, ErrClosed
+			return nil, s.closedError()
 		}
 		if conn != nil {
 			return conn, nil
@@ -224,11 +231,22 @@ func (s *Session) waitConnection(ctx context.Context) (*connection, error) {
 		select {
 		case <-ready:
 		case <-s.stopped:
-			return nil, ErrClosed
+			return nil, s.closedError()
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
+}
+
+// closedError says why calls fail on a session that ended: an
+// *EndedError when it ended by itself, else ErrClosed.
+func (s *Session) closedError() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ended != "" && s.ended != ReasonClosed {
+		return &EndedError{Reason: s.ended}
+	}
+	return ErrClosed
 }
 
 // Connected reports whether a connection is up right now.

@@ -60,7 +60,15 @@ func (s *Session) watch(conn *connection) (time.Duration, bool) {
 				s.stop(StateExpired, ReasonTokenExpired)
 				return 0, false
 			}
-			s.emitState(StateReconnecting, lostReason(loss.err), loss.err, conn.expiry)
+			reason := lostReason(loss.err)
+			if reason != ReasonClosedByHub {
+				s.displaced.clear()
+			} else if s.displaced.closedByHub(time.Since(conn.since)) {
+				s.log.Warn("giving the device up to another connection", "device", s.cfg.Identity.DeviceID)
+				s.stop(StateDisconnected, ReasonDisplaced)
+				return 0, false
+			}
+			s.emitState(StateReconnecting, reason, loss.err, conn.expiry)
 			return firstRetryDelay, true
 		}
 	}
@@ -120,6 +128,7 @@ func (s *Session) reconnect(delay time.Duration) (*connection, bool) {
 			s.stop(StateExpired, ReasonTokenExpired)
 			return nil, false
 		}
+		s.displaced.clear() // the hub or the network, not a rival
 		s.emitState(StateReconnecting, reasonOf(err), err, time.Time{})
 		delay = min(max(2*delay, firstRetryDelay), maxRetryDelay)
 	}
