@@ -74,7 +74,7 @@ func programConfig(t *testing.T, hub *hubsim.Server, dev hubsim.DeviceRecord, ca
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := moduleapp.Config{DeviceID: deviceID, Host: hub.HostName(), Port: p, Auth: moduleapp.AuthKey,
+	c := moduleapp.Config{DeviceID: dev.DeviceID, Host: hub.HostName(), Port: p, Auth: moduleapp.AuthKey,
 		Key: dev.PrimaryKey, CA: ca, Heartbeat: progHeartbeat, Keepalive: progKeepalive}
 	if mod != nil {
 		mod(&c)
@@ -183,7 +183,7 @@ func TestProgramTLSAgainstTheLocalHub(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), netTimeout)
 	t.Cleanup(cancel) // after the parallel subtests
-	hub, dev := startProgramHub(t, ctx, hubsim.Config{})
+	hub, _ := startProgramHub(t, ctx, hubsim.Config{})
 	other, err := hubsim.New(hubsim.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,13 @@ func TestProgramTLSAgainstTheLocalHub(t *testing.T) {
 		{"newer firmware", nil, ca, "tls=verified"},
 		{"newer firmware, a bundle", nil, string(other.CAPEM()) + ca, "tls=verified"},
 	}
-	for _, tc := range cases {
+	for i, tc := range cases {
+		// One device each: two modules under one identity take the
+		// connection from each other.
+		dev, err := hub.AddDevice("tls-" + strconv.Itoa(i))
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := startProgram(t, ctx, tc.scenario, programConfig(t, hub, dev, tc.ca, nil))
