@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"fyne.io/fyne/v2/lang"
 )
@@ -27,7 +28,7 @@ func Run(args []string) int {
 	if prefs, err := openPreferences(); err == nil {
 		applyLanguage(prefs)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	return dispatch(ctx, args, os.Stdout, os.Stderr)
 }

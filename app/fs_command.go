@@ -32,6 +32,7 @@ type fsAction struct {
 type fsCommand struct {
 	stdout, stderr io.Writer
 	asJSON         bool
+	budget         *fsBudget
 }
 
 var fsUsage = []string{
@@ -57,7 +58,11 @@ func fsActions() map[string]fsAction {
 // runFS lists, copies and removes files on the module.
 func runFS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := fsCommand{stdout: stdout, stderr: stderr}
-	if len(args) == 0 || isHelp(args[0]) {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, lang.L("fs needs an action: ls, put, get, rm, mkdir or run; run qpyhub fs --help"))
+		return 2
+	}
+	if isHelp(args[0]) {
 		c.printHelp(nil)
 		return 0
 	}
@@ -68,7 +73,7 @@ func runFS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	flags := flag.NewFlagSet("fs "+args[0], flag.ContinueOnError)
 	port := flags.String("port", "", lang.L("serial port of the module's REPL, for example /dev/ttyUSB2 or COM5 (see qpyhub ports)"))
-	timeout := flags.Duration("timeout", 2*time.Minute, lang.L("give up when the operation has not finished after this long"))
+	timeout := flags.Duration("timeout", fsBaseTimeout, lang.L("give up when the operation has not finished after this long; when not given, copies get 1s more for every KiB"))
 	flags.BoolVar(&c.asJSON, "json", false, lang.L("print a JSON array (ls)"))
 	flags.SetOutput(io.Discard)
 	rest, err := parseInterspersed(flags, args[1:])
@@ -80,19 +85,58 @@ func runFS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, msg)
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	c.budget = &fsBudget{parent: ctx, start: time.Now()}
+	if flagGiven(flags, "timeout") {
+		c.budget.given = *timeout
+	}
+	var size int64 // the bytes to move, when known before the module is asked
+	if args[0] == "put" {
+		var msg string
+		var code int
+		if size, msg, code = checkPutSource(rest[0]); msg != "" {
+			fmt.Fprintln(stderr, msg)
+			return code
+		}
+	}
+	ctx, cancel := c.budget.context(size)
 	defer cancel()
 	s, err := repl.Open(ctx, *port, repl.Options{})
 	if err != nil {
-		fmt.Fprintln(stderr, fsErrorLine(err))
+		fmt.Fprintln(stderr, c.errorLine(err))
 		return 1
 	}
 	defer s.Close()
 	if err := action.do(c, ctx, modfs.New(s, modfs.Options{}), rest); err != nil {
-		fmt.Fprintln(stderr, fsErrorLine(err))
+		fmt.Fprintln(stderr, c.errorLine(err))
 		return 1
 	}
 	return 0
+}
+
+// flagGiven reports whether name was set on the command line.
+func flagGiven(flags *flag.FlagSet, name string) bool {
+	given := false
+	flags.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// fsMaxPut bounds an upload: far more than the file system of any
+// QuecPython module holds, so a bigger source is a mistake.
+const fsMaxPut = 64 << 20
+
+// checkPutSource answers the size of the local file to upload, or the one
+// line and the exit status that refuse it before the module is touched.
+func checkPutSource(local string) (size int64, msg string, code int) {
+	st, err := os.Stat(local)
+	switch {
+	case err != nil:
+		return 0, fsErrorLine(&localFileError{phrase: phraseLocalRead, err: err}), 1
+	case !st.Mode().IsRegular():
+		return 0, lang.L("{{.Path}} is not a regular file: fs put copies files only", map[string]any{"Path": quote(local)}), 2
+	case st.Size() > fsMaxPut:
+		return 0, lang.L("{{.Path}} is larger than a module can hold ({{.Max}} MiB at most): check the file", map[string]any{"Path": quote(local), "Max": fsMaxPut >> 20}), 2
+	}
+	return st.Size(), "", 0
 }
 
 // checkArgs answers the one line that explains bad arguments, or "".
@@ -170,36 +214,6 @@ func putTarget(args []string) string {
 	return args[1]
 }
 
-// fsErrorLine says in one line what went wrong and what to do, in the
-// user's language, with the details after it.
-func fsErrorLine(err error) string {
-	var ph interface{ Phrase() string }
-	for _, sentinel := range []error{repl.ErrPortGone, repl.ErrNotStopping, repl.ErrNoAnswer, repl.ErrBusy, repl.ErrClosed} {
-		if errors.Is(err, sentinel) {
-			return lang.L(sentinel.Error()) + " [" + err.Error() + "]"
-		}
-	}
-	if errors.As(err, &ph) {
-		return lang.L(ph.Phrase()) + " [" + err.Error() + "]"
-	}
-	return lang.L("The file operation on the module failed") + " [" + err.Error() + "]"
-}
-
-const (
-	phraseLocalRead  = "Could not read the local file: check its name and permissions"
-	phraseLocalWrite = "Could not write the local file: check the folder and free space"
-)
-
-// localFileError is a failure on the computer's side of a copy.
-type localFileError struct {
-	phrase string
-	err    error
-}
-
-func (e *localFileError) Error() string  { return e.phrase + " (" + e.err.Error() + ")" }
-func (e *localFileError) Phrase() string { return e.phrase }
-func (e *localFileError) Unwrap() error  { return e.err }
-
 type fsEntryJSON struct {
 	Name  string `json:"name"`
 	Size  int64  `json:"size"`
@@ -263,6 +277,13 @@ func (c fsCommand) get(ctx context.Context, fs *modfs.FS, args []string) error {
 	if len(args) == 2 {
 		local = args[1]
 	}
+	// The time allowed grows with the file's size, known from the module.
+	entry, err := fs.Stat(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	ctx, cancel := c.budget.context(entry.Size)
+	defer cancel()
 	if local == "-" {
 		_, err := fs.Get(ctx, args[0], c.stdout, nil)
 		return err
@@ -299,12 +320,10 @@ func (c fsCommand) mkdir(ctx context.Context, fs *modfs.FS, args []string) error
 	return nil
 }
 
-// run prints the script's output as it is; its traceback goes to stderr.
+// run prints the script's output as it is; an exception it raised
+// becomes the one error line.
 func (c fsCommand) run(ctx context.Context, fs *modfs.FS, args []string) error {
 	res, err := fs.Run(ctx, args[0])
 	io.WriteString(c.stdout, res.Stdout)
-	if res.Stderr != "" {
-		io.WriteString(c.stderr, res.Stderr)
-	}
 	return err
 }

@@ -8,9 +8,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -34,6 +38,9 @@ func TestRunFSBadArguments(t *testing.T) {
 		{"relative path", []string{"ls", "--port", "/dev/null", "usr"}, "must be absolute"},
 		{"bad flag", []string{"ls", "--port", "/dev/null", "--colour"}, "bad flag"},
 		{"zero timeout", []string{"ls", "--port", "/dev/null", "--timeout", "0s"}, "--timeout"},
+		{"no action", []string{}, "needs an action"},
+		{"put a device that never ends", []string{"put", "--port", "/dev/null", "/dev/zero"}, "not a regular file"},
+		{"put a folder", []string{"put", "--port", "/dev/null", os.TempDir()}, "not a regular file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,7 +55,7 @@ func TestRunFSBadArguments(t *testing.T) {
 }
 
 func TestRunFSHelp(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {}, {"put", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"put", "--help"}} {
 		var out, errOut bytes.Buffer
 		if code := runFS(context.Background(), args, &out, &errOut); code != 0 || !strings.Contains(out.String(), "qpyhub fs put") || errOut.Len() != 0 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
@@ -150,5 +157,167 @@ func TestFSErrorPhrasesAreTranslated(t *testing.T) {
 				t.Errorf("%s: no translation for %q", l, p)
 			}
 		}
+	}
+}
+
+// oneLine fails the test unless stderr is exactly one line holding all of
+// want.
+func oneLine(t *testing.T, what, stderr string, want ...string) {
+	t.Helper()
+	if strings.Count(strings.TrimRight(stderr, "\n"), "\n") != 0 || stderr == "" {
+		t.Fatalf("%s: stderr %q, want one line", what, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr, w) {
+			t.Fatalf("%s: stderr %q, want it to hold %q", what, stderr, w)
+		}
+	}
+}
+
+func TestRunFSScriptFailureIsOneLine(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Files: map[string][]byte{
+		"bad.py": []byte("print('starting')\ndef load():\n    return 1 / 0\nload()\n"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	var out, errOut bytes.Buffer
+	if code := runFS(ctx, []string{"run", "--port", peer.Path(), "/usr/bad.py"}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
+	}
+	if out.String() != "starting\n" {
+		t.Errorf("stdout %q, want the script's output", out.String())
+	}
+	oneLine(t, "run", errOut.String(), "ZeroDivisionError", "/usr/bad.py, line 3", "fix it, then run it again")
+}
+
+func TestFSTimeLimitGrowsWithTheBytes(t *testing.T) {
+	cases := []struct {
+		given time.Duration
+		bytes int64
+		want  time.Duration
+	}{
+		{0, 0, fsBaseTimeout},
+		{0, 2_600_000, fsBaseTimeout + 2_600_000*time.Second/fsFloorRate},
+		{50 * time.Second, 2_600_000, 50 * time.Second}, // --timeout is the whole limit
+	}
+	for _, tc := range cases {
+		b := fsBudget{given: tc.given}
+		if got := b.limit(tc.bytes); got != tc.want {
+			t.Errorf("given %v, %d bytes: limit %v, want %v", tc.given, tc.bytes, got, tc.want)
+		}
+	}
+}
+
+func TestRunFSTimeoutNamesTheFlagAndLeavesNoPart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	big := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("QuecPython"), 200_000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := runFS(ctx, []string{"put", "--port", peer.Path(), "--timeout", "1s", big}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1; stdout %q stderr %q", code, out.String(), errOut.String())
+	}
+	oneLine(t, "put past its time", errOut.String(), "--timeout")
+	assertNoFile(ctx, t, peer.Path(), "big.bin")
+}
+
+// assertNoFile fails when /usr on the module holds name or its part file.
+func assertNoFile(ctx context.Context, t *testing.T, port, name string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := runFS(ctx, []string{"ls", "--port", port, "--json"}, &out, &errOut); code != 0 {
+		t.Fatalf("ls: exit %d, stderr %q", code, errOut.String())
+	}
+	for _, bad := range []string{`"` + name + `"`, `"` + name + `.part"`} {
+		if strings.Contains(out.String(), bad) {
+			t.Fatalf("/usr holds %s: %s", bad, out.String())
+		}
+	}
+}
+
+func TestRunFSOnAVerySlowModuleObeysTheTimeout(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{BytesPerSec: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	var out, errOut bytes.Buffer
+	if code := runFS(ctx, []string{"ls", "--port", peer.Path(), "--timeout", "50s"}, &out, &errOut); code != 0 {
+		t.Fatalf("ls on a slow module with --timeout 50s: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestRunFSOnAPortInUse(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	held, err := repl.Open(ctx, peer.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var out, errOut bytes.Buffer
+	if code := runFS(ctx, []string{"ls", "--port", peer.Path()}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
+	}
+	oneLine(t, "ls on a held port", errOut.String(), fmt.Sprintf("in use by another program (pid %d", os.Getpid()))
+}
+
+func TestBinaryFSPutStoppedBySignalLeavesNoPart(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			peer, err := testpeer.Start(ctx, testpeer.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer peer.Close()
+			big := filepath.Join(t.TempDir(), "big.bin")
+			if err := os.WriteFile(big, bytes.Repeat([]byte("QuecPython"), 300_000), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.CommandContext(ctx, qpyhubBinary(t), "fs", "put", "--port", peer.Path(), big)
+			cmd.Env = binaryEnv(t)
+			var errOut bytes.Buffer
+			cmd.Stderr = &errOut
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Stop it once file data flows into the part file.
+			for strings.Count(string(peer.Received()), "a2b_base64") < 3 {
+				select {
+				case <-ctx.Done():
+					t.Fatalf("the upload never started; stderr %q", errOut.String())
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			var exit *exec.ExitError
+			if err := cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("after %v: %v, want exit status 1 (the program ending by itself); stderr %q", sig, err, errOut.String())
+			}
+			oneLine(t, "put stopped by "+sig.String(), errOut.String(), "cancelled")
+			assertNoFile(ctx, t, peer.Path(), "big.bin")
+		})
 	}
 }

@@ -112,6 +112,10 @@ func probeErrorLine(port string, err error) string {
 		}
 		return line
 	}
+	var inUse *repl.InUseError
+	if errors.As(err, &inUse) {
+		return lang.L(inUse.Phrase()) + " [" + err.Error() + "]"
+	}
 	return lang.L("Could not open {{.Port}}: check that it is the module's REPL port and that no other program uses it",
 		map[string]any{"Port": port}) + " [" + err.Error() + "]"
 }

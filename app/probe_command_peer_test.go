@@ -8,10 +8,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"qpyhub/device/repl"
 	"qpyhub/device/testpeer"
 )
 
@@ -92,6 +98,71 @@ func TestRunProbeCardAgainstPeer(t *testing.T) {
 	for _, want := range []string{"EC600N", "denied", "1. The network denied registration"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("card lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunProbeOnAPortInUse(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	path := startProbePeer(t, nil)
+	held, err := repl.Open(ctx, path, repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var out, errOut bytes.Buffer
+	if code := runProbe(ctx, []string{"--port", path}, &out, &errOut); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
+	}
+	want := fmt.Sprintf("in use by another program (pid %d", os.Getpid())
+	if out.Len() != 0 || strings.Count(errOut.String(), "\n") != 1 || !strings.Contains(errOut.String(), want) {
+		t.Fatalf("stdout %q stderr %q: want nothing, and one line with %q", out.String(), errOut.String(), want)
+	}
+}
+
+// With another program reading the port (cat, a forgotten terminal), the
+// probe gets garbled answers; it still ends, by its --timeout.
+func TestRunProbeEndsByItsTimeoutWhileAnotherProgramReadsThePort(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { peer.Close() })
+	fd, err := unix.Open(peer.Path(), unix.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thiefDone := make(chan struct{})
+	go func() { // blocking reads, as cat does
+		defer close(thiefDone)
+		buf := make([]byte, 64)
+		for {
+			if n, err := unix.Read(fd, buf); n <= 0 && err != unix.EINTR {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		peer.Kill() // the hang-up ends the blocked read
+		<-thiefDone
+		unix.Close(fd)
+	})
+	for round := 0; round < 3; round++ {
+		ended := make(chan int, 1)
+		var errOut bytes.Buffer
+		go func() {
+			ended <- runProbe(ctx, []string{"--port", peer.Path(), "--timeout", "2s"}, io.Discard, &errOut)
+		}()
+		select {
+		case code := <-ended:
+			if code == 1 && strings.Count(errOut.String(), "\n") != 1 {
+				t.Fatalf("round %d: stderr %q, want one line", round, errOut.String())
+			}
+		case <-ctx.Done():
+			t.Fatalf("round %d: probe --timeout 2s still runs", round)
 		}
 	}
 }

@@ -20,11 +20,12 @@ var (
 	ErrBadPath   = errors.New("the module path must be absolute (start with /), without .. or control characters")
 	ErrOutside   = errors.New("files can only be changed under /usr or /bak on the module")
 	ErrModule    = errors.New("the module could not do the file operation: see the details, then try again")
+	ErrScript    = errors.New("the script stopped with this exception: fix it, then run it again")
 )
 
 // PathError is a failed operation on one path of the module.
 type PathError struct {
-	Op    string // "list", "put", "get", "remove", "mkdir", "run"
+	Op    string // "list", "stat", "put", "get", "remove", "mkdir", "run"
 	Path  string
 	Cause error // one of the Err values above
 	Err   error // the underlying error (a *repl.PythonError, a port error), or nil
@@ -82,7 +83,7 @@ func wrap(op, path string, err error) error {
 func Phrases() []string {
 	var out []string
 	for _, e := range []error{ErrNotFound, ErrExists, ErrNotEmpty, ErrIsDir, ErrNotDir, ErrNoSpace,
-		ErrReadOnly, ErrCorrupted, ErrBadPath, ErrOutside, ErrModule, ErrLocalChanged} {
+		ErrReadOnly, ErrCorrupted, ErrBadPath, ErrOutside, ErrModule, ErrScript, ErrLocalChanged} {
 		out = append(out, e.Error())
 	}
 	return out

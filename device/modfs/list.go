@@ -64,6 +64,28 @@ func (fs *FS) List(ctx context.Context, dir string) ([]Entry, error) {
 	return entries, nil
 }
 
+// Stat answers what is at path: a file with its size, or a folder.
+func (fs *FS) Stat(ctx context.Context, path string) (Entry, error) {
+	path, err := checkPath("stat", path)
+	if err != nil {
+		return Entry{}, err
+	}
+	res, err := fs.exec(ctx, "_qpyst = uos.stat("+pyPath(path)+")\nprint(1 if _qpyst[0] & 0x4000 else 0, _qpyst[6])\ndel _qpyst\n")
+	if err != nil {
+		return Entry{}, wrap("stat", path, err)
+	}
+	e := Entry{Name: path[strings.LastIndex(path, "/")+1:]}
+	var isDir int
+	if _, err := fmt.Sscan(lastLine(res.Stdout), &isDir, &e.Size); err != nil {
+		return Entry{}, &PathError{Op: "stat", Path: path, Cause: ErrModule, Err: fmt.Errorf("unreadable answer %q", res.Stdout)}
+	}
+	e.IsDir = isDir == 1
+	if e.IsDir {
+		e.Size = 0
+	}
+	return e, nil
+}
+
 // lastLine answers the last non-empty line of output.
 func lastLine(out string) string {
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")

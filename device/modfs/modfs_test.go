@@ -102,11 +102,20 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// endless reads zeros for ever, as /dev/zero does.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
 func TestFileOperations(t *testing.T) {
 	t.Parallel()
 	fs, _, _, ctx := startFS(t, testpeer.Options{Files: map[string][]byte{
 		"app/main.py": []byte("print('模组 running', 6 * 7)\n"),
 		"bad.py":      []byte("raise ValueError('no config')\n"),
+		"reader.py":   []byte("open('/usr/no_config.json')\n"),
 		"old.txt":     []byte("old content"),
 	}})
 	steps := []struct {
@@ -120,6 +129,7 @@ func TestFileOperations(t *testing.T) {
 		{"put replaces", func() error { return fs.Put(ctx, "/usr/old.txt", strings.NewReader("new"), 3, nil) }, nil},
 		{"put into a missing folder", func() error { return fs.Put(ctx, "/usr/none/x.txt", strings.NewReader("x"), 1, nil) }, ErrNotFound},
 		{"put with a short reader", func() error { return fs.Put(ctx, "/usr/short.txt", strings.NewReader("ab"), 5, nil) }, ErrLocalChanged},
+		{"put from a source that never ends", func() error { return fs.Put(ctx, "/usr/zero.bin", endless{}, 5000, nil) }, ErrLocalChanged},
 		{"put outside /usr", func() error { return fs.Put(ctx, "/lib/x.py", strings.NewReader("x"), 1, nil) }, ErrOutside},
 		{"put with ..", func() error { return fs.Put(ctx, "/usr/../x", strings.NewReader("x"), 1, nil) }, ErrBadPath},
 		{"put chinese name", func() error { return fs.Put(ctx, "/usr/配置.json", strings.NewReader("{}"), 2, nil) }, nil},
@@ -130,7 +140,24 @@ func TestFileOperations(t *testing.T) {
 		{"remove non-empty folder", func() error { return fs.Remove(ctx, "/usr/app") }, ErrNotEmpty},
 		{"remove empty folder", func() error { return fs.Remove(ctx, "/usr/logs") }, nil},
 		{"run missing", func() error { _, err := fs.Run(ctx, "/usr/missing.py"); return err }, ErrNotFound},
-		{"run raising script", func() error { _, err := fs.Run(ctx, "/usr/bad.py"); return err }, ErrModule},
+		{"run raising script", func() error { _, err := fs.Run(ctx, "/usr/bad.py"); return err }, ErrScript},
+		// The script's own missing file is the script's failure, not a wrong path.
+		{"run a script that opens a missing file", func() error { _, err := fs.Run(ctx, "/usr/reader.py"); return err }, ErrScript},
+		{"stat a folder", func() error {
+			e, err := fs.Stat(ctx, "/usr/app")
+			if err == nil && (!e.IsDir || e.Name != "app") {
+				err = fmt.Errorf("stat /usr/app: %+v", e)
+			}
+			return err
+		}, nil},
+		{"stat a file", func() error {
+			e, err := fs.Stat(ctx, "/usr/old.txt")
+			if err == nil && (e.IsDir || e.Size != 3 || e.Name != "old.txt") {
+				err = fmt.Errorf("stat /usr/old.txt: %+v", e)
+			}
+			return err
+		}, nil},
+		{"stat missing", func() error { _, err := fs.Stat(ctx, "/usr/missing.txt"); return err }, ErrNotFound},
 	}
 	for _, st := range steps {
 		err := st.do()
@@ -157,7 +184,7 @@ func TestFileOperations(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, fmt.Sprintf("%s:%v", e.Name, e.IsDir))
 	}
-	if want := "app:true bad.py:false old.txt:false 配置.json:false"; strings.Join(names, " ") != want {
+	if want := "app:true bad.py:false old.txt:false reader.py:false 配置.json:false"; strings.Join(names, " ") != want {
 		t.Errorf("List: %s, want %s", strings.Join(names, " "), want)
 	}
 }

@@ -2,6 +2,7 @@ package modfs
 
 import (
 	"context"
+	"errors"
 
 	"qpyhub/device/repl"
 )
@@ -29,14 +30,24 @@ func (fs *FS) Mkdir(ctx context.Context, path string) error {
 }
 
 // Run executes a script on the module, as __main__, and answers what it
-// printed. An exception in the script comes back as a *PathError whose
-// Err is the *repl.PythonError, with the Result still filled in.
+// printed. The script is read first, so that a missing script is a
+// *PathError with ErrNotFound; an exception in the script itself is a
+// *PathError with ErrScript whose Err is the *repl.PythonError, with the
+// Result still filled in.
 func (fs *FS) Run(ctx context.Context, path string) (repl.Result, error) {
 	path, err := checkPath("run", path)
 	if err != nil {
 		return repl.Result{}, err
 	}
-	code := "_qpyf = open(" + pyPath(path) + ")\n_qpyc = _qpyf.read()\n_qpyf.close()\ndel _qpyf\ntry:\n    exec(_qpyc, {'__name__': '__main__'})\nfinally:\n    del _qpyc\n"
-	res, err := fs.exec(ctx, code)
+	load := "_qpyf = open(" + pyPath(path) + ")\n_qpyc = _qpyf.read()\n_qpyf.close()\ndel _qpyf\n"
+	if res, err := fs.exec(ctx, load); err != nil {
+		return res, wrap("run", path, err)
+	}
+	// Without the prelude: the script sees only what it imports itself.
+	res, err := fs.r.Exec(ctx, "try:\n    exec(_qpyc, {'__name__': '__main__'})\nfinally:\n    del _qpyc\n")
+	var pe *repl.PythonError
+	if errors.As(err, &pe) {
+		return res, &PathError{Op: "run", Path: path, Cause: ErrScript, Err: err}
+	}
 	return res, wrap("run", path, err)
 }

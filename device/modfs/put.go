@@ -32,7 +32,10 @@ func (fs *FS) Put(ctx context.Context, dst string, r io.Reader, size int64, prog
 		return wrap("put", dst, err)
 	}
 	sum := newChecksum()
-	done, err := fs.sendData(ctx, dst, io.TeeReader(r, sum), size, progress)
+	// One byte past size is enough to know the source is longer than
+	// announced: a growing file or a device that never ends is refused,
+	// not streamed.
+	done, err := fs.sendData(ctx, dst, io.TeeReader(io.LimitReader(r, size+1), sum), size, progress)
 	if err == nil && done != size {
 		err = &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: fmt.Errorf("%d bytes announced, %d read", size, done)}
 	}
