@@ -131,20 +131,15 @@ func (f *hubsimFlags) check(grace string) *badHubsimFlag {
 		return &badHubsimFlag{"--token-grace", lang.L("must not be negative; 0s means none")}
 	}
 	f.cfg.TokenGrace = d
-	if !isHubHostName(f.cfg.HostName) {
-		return &badHubsimFlag{"--host", lang.L("{{.Value}} is not a host name: letters, digits, hyphens and dots, without a port", map[string]any{"Value": quote(f.cfg.HostName)})}
+	if err := cloud.ValidateHostName("--host", f.cfg.HostName); err != nil {
+		return &badHubsimFlag{"--host", quote(f.cfg.HostName) + " " + fieldReason(err)}
 	}
 	if !isIDScope(f.cfg.DPSIDScope) {
 		return &badHubsimFlag{"--id-scope", lang.L("{{.Value}} is not an ID scope: letters and digits, such as 0ne00000001", map[string]any{"Value": quote(f.cfg.DPSIDScope)})}
 	}
 	for _, id := range f.devices {
 		if err := cloud.ValidateDeviceID("--device", id); err != nil {
-			var fe *cloud.FieldError
-			why := err.Error()
-			if errors.As(err, &fe) {
-				why = lang.L(fe.Reason)
-			}
-			return &badHubsimFlag{"--device", quote(id) + " " + why}
+			return &badHubsimFlag{"--device", quote(id) + " " + fieldReason(err)}
 		}
 	}
 	for _, p := range []struct{ flag, path string }{{"--registry", f.cfg.RegistryFile}, {"--ca-out", f.caOut}} {
@@ -174,27 +169,13 @@ func listenAddrProblem(addr string) string {
 	return ""
 }
 
-// isHubHostName accepts a DNS name or an IP address: the name goes into
-// usernames, tokens and the server certificate.
-func isHubHostName(name string) bool {
-	if net.ParseIP(name) != nil {
-		return true
+// fieldReason is a cloud.FieldError's reason in the user's language.
+func fieldReason(err error) string {
+	var fe *cloud.FieldError
+	if errors.As(err, &fe) {
+		return lang.L(fe.Reason)
 	}
-	if name == "" || len(name) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(name, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return false
-			}
-		}
-	}
-	return true
+	return err.Error()
 }
 
 // isIDScope accepts what a DPS ID scope is made of; it is a path segment
