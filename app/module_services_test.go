@@ -227,3 +227,27 @@ func TestModuleServicesOpenAtTheChosenBaudRate(t *testing.T) {
 		t.Fatalf("baud %d after the change, want 57600", got)
 	}
 }
+
+// A port another qpyhub holds (the command line, a second window) is
+// refused at once with who holds it, and is free again for the window
+// once that program lets go.
+func TestModuleServicesPortHeldByAnotherProgram(t *testing.T) {
+	peer := startModulePeer(t, nil)
+	ctx, port := testContext(t), peer.Path()
+	other, err := repl.Open(ctx, port, repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newModuleServices()
+	var inUse *repl.InUseError
+	if _, err := m.Check(ctx, port); !errors.As(err, &inUse) || inUse.PID == 0 {
+		t.Fatalf("check of a held port: %v, want an *repl.InUseError naming the holder", err)
+	}
+	if _, err := m.Open(ctx, port); !errors.As(err, &inUse) {
+		t.Fatalf("terminal on a held port: %v, want an *repl.InUseError", err)
+	}
+	other.Close()
+	if _, err := m.Check(ctx, port); err != nil {
+		t.Fatalf("check once the port is free: %v", err)
+	}
+}
