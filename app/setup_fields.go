@@ -38,6 +38,6 @@ func printSetupFields(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, lang.L("Each module gives one JSON object (--json) and one record line (--record, CSV columns or JSON lines) with these fields:"))
 	for _, f := range setupFields {
-		fmt.Fprintf(w, "  %-20s %s\n", f.name, lang.L(f.about))
+		fmt.Fprintf(w, "  %s\n    \t%s\n", f.name, lang.L(f.about)) // as flag.PrintDefaults lays flags out
 	}
 }
