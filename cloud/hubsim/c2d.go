@@ -66,7 +66,7 @@ type deviceC2D struct {
 // messages silently when its limits are reached.
 type c2dQueue struct {
 	mu      sync.Mutex
-	mq      *mqtt.Server
+	current func(deviceID string) *mqtt.Client // the device's live connection, or nil
 	now     func() time.Time
 	devices map[string]*deviceC2D
 	changed *broadcast // a device's queue got shorter
@@ -74,8 +74,8 @@ type c2dQueue struct {
 	dropped []DroppedC2D
 }
 
-func newC2DQueue(mq *mqtt.Server, now func() time.Time) *c2dQueue {
-	return &c2dQueue{mq: mq, now: now, devices: map[string]*deviceC2D{}, changed: newBroadcast()}
+func newC2DQueue(current func(deviceID string) *mqtt.Client, now func() time.Time) *c2dQueue {
+	return &c2dQueue{current: current, now: now, devices: map[string]*deviceC2D{}, changed: newBroadcast()}
 }
 
 // SendC2D sends a message to a device: queued (up to 50 messages not yet

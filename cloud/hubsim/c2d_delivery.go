@@ -39,8 +39,8 @@ func (f *c2dFeed) stop() {
 // established (a resumed session keeps its subscription) and when a SUBACK
 // went out.
 func (q *c2dQueue) flush(deviceID string) {
-	cl, ok := q.mq.Clients.Get(deviceID)
-	if !ok || cl.Closed() || !subscribed(cl, deviceboundFilter(deviceID)) {
+	cl := q.current(deviceID)
+	if cl == nil || cl.Closed() || !subscribed(cl, deviceboundFilter(deviceID)) {
 		return
 	}
 	q.mu.Lock()

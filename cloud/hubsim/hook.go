@@ -81,9 +81,12 @@ func (h *brokerHook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	h.s.presence.markConnected(cl)
 }
 
-// OnSessionEstablished delivers C2D messages queued while no session
-// existed, when the session it resumed already holds the subscription.
+// OnSessionEstablished, after the CONNACK, closes what is left of older
+// connections of the device, and delivers C2D messages queued while no
+// session existed, when the session it resumed already holds the
+// subscription.
 func (h *brokerHook) OnSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
+	h.s.presence.settle(cl)
 	if info, ok := h.s.presence.info(cl); ok && info.kind == kindDevice {
 		h.s.c2d.flush(info.id)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 // clientKind tells a device session from a DPS registration session; both
@@ -25,6 +26,7 @@ type clientInfo struct {
 	dpsGroup     string // enrollment group id, "" for an individual enrollment
 	tokenExpires time.Time
 	expiryTimer  *time.Timer
+	settled      bool // its CONNACK went out
 }
 
 // presence tracks the live MQTT connections and which device each serves.
@@ -69,6 +71,30 @@ func (p *presence) markConnected(cl *mqtt.Client) {
 	p.mu.Unlock()
 	if ok {
 		p.changed.notify()
+	}
+}
+
+// settle runs once cl's CONNACK went out. IoT Hub keeps one connection
+// per device, the newest. The broker takes a session over by itself, but
+// CONNECTs racing each other can all pass its check and stay open: any of
+// them that is no longer the device's current connection is closed here,
+// after it had its CONNACK, as the hub closes an older connection.
+func (p *presence) settle(cl *mqtt.Client) {
+	p.mu.Lock()
+	info, ok := p.byClient[cl]
+	var stale []*mqtt.Client
+	if ok && info.kind == kindDevice {
+		info.settled = true
+		current := p.devices[info.id]
+		for other, oi := range p.byClient {
+			if other != current && oi.settled && oi.kind == kindDevice && oi.id == info.id {
+				stale = append(stale, other)
+			}
+		}
+	}
+	p.mu.Unlock()
+	for _, other := range stale {
+		other.Stop(packets.ErrSessionTakenOver)
 	}
 }
 

@@ -75,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 		// it prints packets.
 		Logger: slog.New(levelFloor{cfg.Logger.Handler(), slog.LevelError}),
 	})
-	s.c2d = newC2DQueue(s.mq, cfg.Now)
+	s.c2d = newC2DQueue(s.presence.device, cfg.Now)
 	s.dps = newDPSService(s)
 	if err := s.mq.AddHook(&brokerHook{s: s}, nil); err != nil {
 		return nil, fmt.Errorf("hubsim: install broker rules: %w", err)
