@@ -55,7 +55,8 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 }
 
 // monitorEvents prints events until ctx ends or the session stops; it
-// returns 1 when a pasted token expired, else 0.
+// returns 1 when the session ended by itself (a pasted token expired,
+// another connection took the device), else 0.
 func monitorEvents(ctx context.Context, s *hubclient.Session, replies methodReplies, show func(hubclient.Event), stderr io.Writer) int {
 	code := 0
 	for {
@@ -74,6 +75,10 @@ func monitorEvents(ctx context.Context, s *hubclient.Session, replies methodRepl
 			switch e := ev.(type) {
 			case *hubclient.ConnectionState:
 				if e.State == hubclient.StateExpired {
+					code = 1
+				}
+				if e.State == hubclient.StateDisconnected && e.Reason == hubclient.ReasonDisplaced {
+					fmt.Fprintln(stderr, "qpyhub monitor: "+lang.L(e.Reason))
 					code = 1
 				}
 			case *hubclient.MethodCall:

@@ -88,11 +88,14 @@ func (s *ConsoleScreen) startPump(session DeviceSession) *eventPump {
 func (s *ConsoleScreen) applyBatch(session DeviceSession, p *eventPump, b eventBatch) {
 	if b.state != nil && s.pump == p {
 		s.Target.showState(b.state)
+		p.shown = b.state
 	}
 	s.Messages.add(b)
 	s.Methods.addCalls(b.calls)
 	if b.ended && s.pump == p {
-		if b.state == nil || (b.state.State != hubclient.StateDisconnected && b.state.State != hubclient.StateExpired) {
+		// The session's own final state, from this batch or an earlier
+		// one, says why it ended; only without one is it a bare disconnect.
+		if p.shown == nil || (p.shown.State != hubclient.StateDisconnected && p.shown.State != hubclient.StateExpired) {
 			s.Target.showState(&hubclient.ConnectionState{State: hubclient.StateDisconnected})
 		}
 		s.pump = nil

@@ -38,6 +38,8 @@ type eventPump struct {
 	limit     int
 	dropped   int
 	shownHeld int
+
+	shown *hubclient.ConnectionState // the last state shown; UI goroutine only
 }
 
 // run pumps events until the channel closes.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/cloud/hubclient"
 )
@@ -310,5 +311,24 @@ func TestConsoleNewLocalDevice(t *testing.T) {
 	}
 	if tg.LocalConnString.Text() == "" || strings.Contains(tg.LocalConnString.Text(), "SharedAccessKey") {
 		t.Errorf("the device's connection string is not masked: %q", tg.LocalConnString.Text())
+	}
+}
+
+// A session that gave the device up to another connection says so, in the
+// status line, and keeps saying it after its events end (the closing
+// batch must not replace the reason with a bare "Disconnected").
+func TestConsoleDisplacedKeepsTheReason(t *testing.T) {
+	r := newConsoleRig(t)
+	s := r.connect()
+	r.deliver(connected("127.0.0.1:8883", time.Time{}))
+	r.deliver(&hubclient.ConnectionState{State: hubclient.StateDisconnected, Addr: "127.0.0.1:8883", Reason: hubclient.ReasonDisplaced})
+	s.Close()
+	r.ui.next() // the pump's last batch, with no new state
+	status := r.s.Target.Status.Text
+	if !strings.Contains(status, hubclient.ReasonDisplaced) || r.s.Target.Status.Importance != widget.DangerImportance {
+		t.Errorf("status = %q (importance %v), want the displacement reason as an error", status, r.s.Target.Status.Importance)
+	}
+	if r.s.Connected() || r.s.Target.Connect.Disabled() {
+		t.Errorf("connected=%v, connect disabled=%v; want a console ready to connect again", r.s.Connected(), r.s.Target.Connect.Disabled())
 	}
 }

@@ -118,7 +118,11 @@ func (s *Session) subscribe(ctx context.Context, client mqtt.Client) error {
 	}
 	tok := client.SubscribeMultiple(filters, nil)
 	if err := waitToken(ctx, tok); err != nil {
-		return &ConnectError{Reason: ReasonSubscribe, Addr: s.broker.Host, Err: err}
+		reason := ReasonSubscribe
+		if !client.IsConnectionOpen() { // dropped, not refused
+			reason = ReasonClosedByHub
+		}
+		return &ConnectError{Reason: reason, Addr: s.broker.Host, Err: err}
 	}
 	for topic, code := range tok.(*mqtt.SubscribeToken).Result() {
 		if code == 0x80 {

@@ -114,7 +114,7 @@ func (s *Session) Connect(ctx context.Context) error {
 	s.mu.Unlock()
 
 	s.emitState(StateConnecting, "", nil, time.Time{})
-	conn, err := s.connectOnce(ctx)
+	conn, err := s.connectFirst(ctx)
 	if err != nil {
 		s.emitState(StateDisconnected, reasonOf(err), err, time.Time{})
 		s.mu.Lock()

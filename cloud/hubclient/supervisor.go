@@ -99,6 +99,35 @@ func (s *Session) timersFor(expiry time.Time) (renew, warn, expire *time.Timer) 
 // tokenOnly reports whether the session has a pasted token but no key.
 func (s *Session) tokenOnly() bool { return s.cfg.Identity.Key == "" }
 
+// connectFirst makes the first connection. A connection the hub accepts
+// and drops again before it is set up is how another connection of the
+// device shows (it took the device straight back), so Connect tries again
+// until the displacement score says to give up.
+func (s *Session) connectFirst(ctx context.Context) (*connection, error) {
+	s.displaced.clear() // a Connect retried after a failure starts afresh
+	for {
+		conn, err := s.connectOnce(ctx)
+		var ce *ConnectError
+		if err == nil || !errors.As(err, &ce) || ce.Reason != ReasonClosedByHub {
+			return conn, err
+		}
+		if s.displaced.closedByHub(0) {
+			return nil, &ConnectError{Reason: ReasonDisplaced, Addr: ce.Addr, Err: ce.Err}
+		}
+		s.emitState(StateConnecting, ReasonClosedByHub, err, time.Time{})
+		t := time.NewTimer(firstRetryDelay)
+		select {
+		case <-t.C:
+		case <-s.done:
+			t.Stop()
+			return nil, ErrClosed
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // reconnect tries until it connects, the session closes, or a pasted
 // token expires. Failures are reported as reconnecting states with the
 // reason, and retried with a doubling delay.
@@ -127,8 +156,14 @@ func (s *Session) reconnect(delay time.Duration) (*connection, bool) {
 		case errors.As(err, &ce) && ce.Reason == ReasonTokenExpired:
 			s.stop(StateExpired, ReasonTokenExpired)
 			return nil, false
+		case errors.As(err, &ce) && ce.Reason == ReasonClosedByHub: // accepted, then dropped at once
+			if s.displaced.closedByHub(0) {
+				s.stop(StateDisconnected, ReasonDisplaced)
+				return nil, false
+			}
+		default:
+			s.displaced.clear() // the hub or the network, not a rival
 		}
-		s.displaced.clear() // the hub or the network, not a rival
 		s.emitState(StateReconnecting, reasonOf(err), err, time.Time{})
 		delay = min(max(2*delay, firstRetryDelay), maxRetryDelay)
 	}
