@@ -37,7 +37,7 @@ func startRival(t *testing.T, dh deviceHub) {
 	roots.AppendCertsFromPEM(dh.hub.CAPEM())
 	lost := make(chan struct{}, 1)
 	opts := paho.NewClientOptions().
-		AddBroker("ssl://"+dh.hub.MQTTAddr()).
+		AddBroker("ssl://" + dh.hub.MQTTAddr()).
 		SetClientID(creds.ClientID).
 		SetUsername(creds.Username).
 		SetPassword(creds.Password).
@@ -100,4 +100,3 @@ func TestMonitorStopsWhenDisplaced(t *testing.T) {
 		t.Errorf("stdout = %q, want the final state with the reason", stdout.String())
 	}
 }
-
