@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,11 +53,22 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		sys.ContentType, sys.ContentEncoding = *contentType, "utf-8"
 	}
 	if err := s.SendTelemetry(ctx, []byte(fs.Arg(0)), props, sys); err != nil {
-		fmt.Fprintln(stderr, "qpyhub send: "+lang.L("the hub did not acknowledge the message:")+" "+err.Error())
+		fmt.Fprintln(stderr, "qpyhub send: "+lang.L("the hub did not acknowledge the message:")+" "+sessionErrorText(err))
 		return 1
 	}
 	fmt.Fprintln(stdout, lang.L("Sent; the hub acknowledged the message."))
 	return 0
+}
+
+// sessionErrorText words a device session's error: for a session that
+// ended by itself (another connection took the device), its reason with
+// the advice, as the window shows it.
+func sessionErrorText(err error) string {
+	var ended *hubclient.EndedError
+	if errors.As(err, &ended) {
+		return lang.L(ended.Reason)
+	}
+	return err.Error()
 }
 
 // parseProperties reads "k=v,k2=v2"; bad is the first part without a key.

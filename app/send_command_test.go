@@ -3,10 +3,16 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"qpyhub/cloud/hubclient"
 )
 
 func TestSendTelemetry(t *testing.T) {
@@ -66,5 +72,17 @@ func TestSendConnectFailures(t *testing.T) {
 				t.Errorf("stderr shows the connection string: %q", stderr.String())
 			}
 		})
+	}
+}
+
+// A session that gave the device up says so in the words the window uses,
+// not as the package's own error text.
+func TestSessionErrorTextGivesTheReason(t *testing.T) {
+	err := fmt.Errorf("send: %w", &hubclient.EndedError{Reason: hubclient.ReasonDisplaced})
+	if got := sessionErrorText(err); got != lang.L(hubclient.ReasonDisplaced) {
+		t.Errorf("text = %q, want the translated reason", got)
+	}
+	if got := sessionErrorText(errors.New("timeout")); got != "timeout" {
+		t.Errorf("text = %q, want the error as it is", got)
 	}
 }
