@@ -2,9 +2,11 @@ package hubclient
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -272,4 +274,88 @@ func TestSessionCloseDuringConnect(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("Connect did not return after Close")
 	}
+}
+
+// With a token of a few seconds and a hub that honours no token past its
+// expiry, the session renews again and again and stays online: every
+// renewal is its own reconnect before the hub drops it, and the messages
+// sent all the while arrive, each once and in order.
+func TestC2DThroughSeveralRenewals(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	hub := startHub(t, hubsim.Config{TokenGrace: 0})
+	id := addDevice(t, hub, "renewing-dev")
+	cfg := hubConfig(t, hub, id, false)
+	cfg.TokenTTL = 3 * time.Second
+	s := connect(ctx, t, cfg)
+
+	const renewals = 3
+	inFlight := make(chan struct{}, 10) // the sender's window
+	sendCtx, stopSending := context.WithCancel(ctx)
+	sending := make(chan struct{})
+	defer func() { stopSending(); <-sending }()
+	go func() {
+		defer close(sending)
+		ctx := sendCtx
+		for i := 0; ; i++ {
+			select {
+			case inFlight <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			msg := hubsim.C2DMessage{Payload: []byte(strconv.Itoa(i)), MessageID: strconv.Itoa(i)}
+			err := hub.SendC2D("renewing-dev", msg)
+			// Acknowledgements sent as a connection closes are lost: the hub
+			// holds those messages until the next connection takes them.
+			for isQueueFull(err) {
+				if err = hub.WaitC2DQueue(ctx, "renewing-dev", 49); err == nil {
+					err = hub.SendC2D("renewing-dev", msg)
+				}
+			}
+			if err != nil {
+				if ctx.Err() == nil {
+					t.Errorf("SendC2D %d: %v", i, err)
+				}
+				return
+			}
+		}
+	}()
+	next, renewed := 0, 0
+	for renewed < renewals {
+		select {
+		case ev, ok := <-s.Events():
+			if !ok {
+				t.Fatal("events closed")
+			}
+			switch e := ev.(type) {
+			case *C2DMessage:
+				if e.System.MessageID != strconv.Itoa(next) {
+					t.Fatalf("message %s arrived, want %d (lost, repeated or out of order)", e.System.MessageID, next)
+				}
+				next++
+				<-inFlight
+			case *ConnectionState:
+				switch {
+				case e.State == StateReconnecting && e.Reason == ReasonRenewing:
+					renewed++
+				case e.State == StateConnected, e.State == StateConnecting:
+				default:
+					t.Fatalf("state %s %q: the session did not stay online", e.State, e.Reason)
+				}
+			}
+		case <-ctx.Done():
+			t.Fatalf("%d renewals and %d messages before the deadline", renewed, next)
+		}
+	}
+	if next == 0 {
+		t.Fatal("no message arrived across the renewals")
+	}
+	if d, ok := hub.LastDisconnect("renewing-dev"); ok && d.Reason != "the client disconnected" {
+		t.Errorf("the hub ended a connection: %s", d.Reason)
+	}
+}
+
+func isQueueFull(err error) bool {
+	var se *hubsim.ServiceError
+	return errors.As(err, &se) && se.Code == hubsim.CodeQueueDepthExceeded
 }
