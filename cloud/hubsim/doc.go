@@ -19,11 +19,15 @@
 //   - a packet larger than a 256 KB message and its topic closes the
 //     connection before it is read;
 //   - module identities are not modelled: a module client id is refused;
-//   - C2D messages wait in a per-device queue (up to 50, like IoT Hub) until
-//     the device is connected with a devicebound subscription (its own or
-//     one its CleanSession=false session kept); a message delivered but not
-//     acknowledged returns to the queue when a clean session ends, and a
-//     resumed session gets it again from the broker.
+//   - C2D messages stay in a per-device queue (up to 50, like IoT Hub,
+//     delivered or not) until the device acknowledges them (PUBACK). The
+//     hub writes them to the device's connection once it subscribes to
+//     devicebound (itself, or through the subscription its CleanSession=false
+//     session kept), and writes the unacknowledged ones again, marked
+//     duplicate, on the next connection. The queues live in memory: Close
+//     logs, and DroppedC2D lists, the messages it drops;
+//   - of connections of one device that race each other, the newest stays;
+//     each older one is closed after its CONNACK.
 //
 // The package never imports Fyne or the device package.
 package hubsim
