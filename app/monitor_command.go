@@ -51,27 +51,54 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *asJSON {
 		show = printEventJSON
 	}
-	return monitorEvents(ctx, s, replies, func(ev hubclient.Event) { show(stdout, ev) }, stderr)
+	out := &outputWriter{w: stdout}
+	return monitorEvents(ctx, s, replies, func(ev hubclient.Event) error {
+		show(out, ev)
+		return out.err
+	}, stderr)
+}
+
+// outputWriter keeps the first error writing the output.
+type outputWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	o.err = err
+	return n, err
 }
 
 // monitorEvents prints events until ctx ends or the session stops; it
 // returns 1 when the session ended by itself (a pasted token expired,
-// another connection took the device), else 0.
-func monitorEvents(ctx context.Context, s *hubclient.Session, replies methodReplies, show func(hubclient.Event), stderr io.Writer) int {
+// another connection took the device) or the output cannot be written,
+// else 0. Once the output fails it stops reading, so the hub keeps the
+// messages it could not print.
+func monitorEvents(ctx context.Context, s *hubclient.Session, replies methodReplies, show func(hubclient.Event) error, stderr io.Writer) int {
 	code := 0
 	for {
 		select {
 		case <-ctx.Done():
 			s.Close()
 			for ev := range s.Events() { // the final "disconnected"
-				show(ev)
+				_ = show(ev)
 			}
 			return code
 		case ev, ok := <-s.Events():
 			if !ok {
 				return code
 			}
-			show(ev)
+			if err := show(ev); err != nil {
+				fmt.Fprintln(stderr, "qpyhub monitor: "+lang.L("cannot write the output:")+" "+err.Error())
+				s.Close()
+				for range s.Events() {
+				}
+				return 1
+			}
 			switch e := ev.(type) {
 			case *hubclient.ConnectionState:
 				if e.State == hubclient.StateExpired {
