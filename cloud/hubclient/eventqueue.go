@@ -103,14 +103,16 @@ func (q *eventQueue) dropOldestOther() {
 // unacknowledged because too many wait.
 func (q *eventQueue) pushC2D(m *C2DMessage, dup bool, ack func()) bool {
 	q.mu.Lock()
-	defer q.mu.Unlock()
 	id := m.System.MessageID
+	if dup && id != "" && !q.closed && q.seen.has(id) {
+		q.mu.Unlock()
+		callAck(ack)
+		return true
+	}
+	defer q.mu.Unlock()
 	switch {
 	case q.closed:
 		return true // unacknowledged: the hub delivers it again
-	case dup && id != "" && q.seen.has(id):
-		callAck(ack)
-		return true
 	case dup && id != "" && q.replaceAck(id, ack):
 		return true
 	case len(q.items)-q.others >= maxHeldC2D:
@@ -158,30 +160,39 @@ func (q *eventQueue) run() {
 // again after the reader took it is acknowledged and skipped.
 func (q *eventQueue) next() (queuedEvent, bool) {
 	for {
-		q.mu.Lock()
-		for len(q.items) > 0 {
-			it := q.items[0]
-			q.items[0] = queuedEvent{}
-			q.items = q.items[1:]
-			m, isC2D := it.ev.(*C2DMessage)
-			if !isC2D {
-				q.mu.Unlock()
-				return it, true
-			}
-			if it.dup && m.System.MessageID != "" && q.seen.has(m.System.MessageID) {
-				callAck(it.ack)
-				continue
-			}
-			q.mu.Unlock()
-			return it, true
-		}
-		closed := q.closed
-		q.mu.Unlock()
-		if closed {
+		it, ok, closed := q.pop()
+		switch {
+		case ok && it.skip:
+			callAck(it.ack) // never with q.mu held: paho may take a moment
+		case ok:
+			return it.queuedEvent, true
+		case closed:
 			return queuedEvent{}, false
+		default:
+			<-q.wake
 		}
-		<-q.wake
 	}
+}
+
+// popped is the head of the queue and whether the reader already had it.
+type popped struct {
+	queuedEvent
+	skip bool
+}
+
+func (q *eventQueue) pop() (it popped, ok, closed bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		return popped{}, false, q.closed
+	}
+	it.queuedEvent = q.items[0]
+	q.items[0] = queuedEvent{}
+	q.items = q.items[1:]
+	if m, isC2D := it.ev.(*C2DMessage); isC2D && it.dup && m.System.MessageID != "" {
+		it.skip = q.seen.has(m.System.MessageID)
+	}
+	return it, true, false
 }
 
 // handOver gives one event to the reader and acknowledges a message once
