@@ -2,6 +2,7 @@ package hubsim
 
 import (
 	"net"
+	"sync/atomic"
 	"testing"
 )
 
@@ -10,22 +11,23 @@ func TestConnGateClosesAdmittedConnectionsAndWaitsForThem(t *testing.T) {
 	server, client := net.Pipe()
 	defer client.Close()
 	inside := make(chan struct{})
-	returned := make(chan struct{})
+	var finished atomic.Bool // set as establish returns, before run's bookkeeping
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		g.run(server, func(c net.Conn) error {
 			close(inside)
 			_, err := c.Read(make([]byte, 1)) // the broker waiting for CONNECT
+			finished.Store(true)
 			return err
 		})
-		close(returned)
 	}()
 	<-inside
 	g.close() // must end the read above, and return only after it
-	select {
-	case <-returned:
-	default:
+	if !finished.Load() {
 		t.Fatal("close returned before the admitted connection's establish did")
 	}
+	<-done
 }
 
 func TestConnGateRefusesConnectionsOnceClosed(t *testing.T) {
