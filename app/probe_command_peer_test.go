@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"qpyhub/device/repl"
 	"qpyhub/device/testpeer"
 )
@@ -131,25 +129,7 @@ func TestRunProbeEndsByItsTimeoutWhileAnotherProgramReadsThePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { peer.Close() })
-	fd, err := unix.Open(peer.Path(), unix.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	thiefDone := make(chan struct{})
-	go func() { // blocking reads, as cat does
-		defer close(thiefDone)
-		buf := make([]byte, 64)
-		for {
-			if n, err := unix.Read(fd, buf); n <= 0 && err != unix.EINTR {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		peer.Kill() // the hang-up ends the blocked read
-		<-thiefDone
-		unix.Close(fd)
-	})
+	peer.AddOtherReader(t)
 	for round := 0; round < 3; round++ {
 		ended := make(chan int, 1)
 		var errOut bytes.Buffer
