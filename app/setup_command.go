@@ -12,7 +12,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"qpyhub/app/setup"
+	"qpyhub/app/provision"
 	"qpyhub/cloud"
 	"qpyhub/device/ports"
 )
@@ -39,7 +39,7 @@ func (p *portList) Set(v string) error {
 
 // setupFlags are one "qpyhub setup" run's settings.
 type setupFlags struct {
-	plan                   setup.Plan
+	plan                   provision.Plan
 	ports                  portList
 	allQuectel, dps        bool
 	asJSON, restore        bool
@@ -70,20 +70,20 @@ func (c setupCommand) run(ctx context.Context, args []string) int {
 		return c.restore(ctx, f.ports)
 	}
 	if err := f.plan.Validate(f.ports); err != nil {
-		var pe *setup.PlanError
+		var pe *provision.PlanError
 		errors.As(err, &pe)
 		return badArgument(c.stderr, "setup", setupFlagOf(pe.Field), lang.L(pe.Reason))
 	}
-	if err := setup.CheckRecordFile(f.plan.RecordFile); err != nil {
-		var se *setup.StageError
+	if err := provision.CheckRecordFile(f.plan.RecordFile); err != nil {
+		var se *provision.StageError
 		errors.As(err, &se)
 		return badArgument(c.stderr, "setup", "--record:", setupErrorText(se.Phrase, se.Detail, se.Advice))
 	}
-	progress := func(p setup.Progress) { c.printProgress(p) }
+	progress := func(p provision.Progress) { c.printProgress(p) }
 	if f.asJSON {
 		progress = nil
 	}
-	results := setup.Run(ctx, f.plan, f.ports, progress)
+	results := provision.Run(ctx, f.plan, f.ports, progress)
 	if f.asJSON {
 		enc := json.NewEncoder(c.stdout)
 		for _, r := range results {
@@ -108,19 +108,19 @@ func (c setupCommand) parse(args []string) (*setupFlags, int) {
 	fs.BoolVar(&f.allQuectel, "all-quectel", false, lang.L("set up every Quectel module plugged in"))
 	fs.StringVar(&p.ConnectionString, "connection-string", "", lang.L("device connection string (or set QPYHUB_CONNECTION_STRING); one module"))
 	fs.StringVar(&p.HubConnectionString, "hub-connection-string", "", lang.L("hub policy connection string that may create devices (or set QPYHUB_HUB_CONNECTION_STRING)"))
-	fs.StringVar(&p.DeviceIDTemplate, "device-id-template", setup.DefaultDeviceIDTemplate, lang.L("device id of each module: {model}, {imei}, {iccid}, {port}"))
+	fs.StringVar(&p.DeviceIDTemplate, "device-id-template", provision.DefaultDeviceIDTemplate, lang.L("device id of each module: {model}, {imei}, {iccid}, {port}"))
 	fs.BoolVar(&p.ReuseExisting, "reuse-existing", false, lang.L("use a device that already exists instead of failing"))
 	fs.BoolVar(&f.dps, "dps", false, lang.L("use a DPS enrollment group: the module registers itself"))
 	fs.StringVar(&p.IDScope, "id-scope", "", lang.L("DPS ID scope"))
 	fs.StringVar(&p.GroupKey, "group-key", "", lang.L("enrollment group key (or set QPYHUB_GROUP_KEY)"))
-	fs.StringVar(&p.RegistrationIDTemplate, "registration-id-template", setup.DefaultRegistrationIDTemplate, lang.L("registration id of each module: {model}, {imei}, {iccid}, {port}"))
+	fs.StringVar(&p.RegistrationIDTemplate, "registration-id-template", provision.DefaultRegistrationIDTemplate, lang.L("registration id of each module: {model}, {imei}, {iccid}, {port}"))
 	fs.StringVar(&p.DPSHost, "dps-host", cloud.DPSGlobalHost, lang.L("DPS device endpoint"))
 	fs.BoolVar(&p.DPSCheckFromPC, "dps-check", false, lang.L("register once from the PC first, to prove the enrollment works"))
 	fs.StringVar(&p.CheckConnectionString, "check-connection-string", "", lang.L("hub policy string used only to confirm from the cloud side (or set QPYHUB_CHECK_CONNECTION_STRING)"))
 	fs.StringVar(&f.tokenTTL, "token-ttl", "", lang.L("write a SAS token of this lifetime instead of the key, for example 30d"))
 	fs.StringVar(&p.RecordFile, "record", "", lang.L("append one record per module to this .csv or .jsonl file"))
 	fs.BoolVar(&f.asJSON, "json", false, lang.L("print one JSON object per module"))
-	fs.DurationVar(&p.VerifyTimeout, "verify-timeout", setup.DefaultVerifyTimeout, lang.L("how long to wait for the module to come online"))
+	fs.DurationVar(&p.VerifyTimeout, "verify-timeout", provision.DefaultVerifyTimeout, lang.L("how long to wait for the module to come online"))
 	fs.StringVar(&p.Server, "server", "", lang.L("dial this host:port instead of the hub host (a local hub)"))
 	fs.StringVar(&f.caFile, "ca", "", lang.L("PEM file of the CA to trust instead of the built-in roots (a local hub's CA)"))
 	fs.StringVar(&f.rest, "rest", "", lang.L("https:// address of the hub's REST endpoint (a local hub)"))
@@ -162,13 +162,13 @@ func (c setupCommand) complete(f *setupFlags) int {
 	case chosen > 1:
 		return badArgument(c.stderr, "setup", "--connection-string", lang.L("give only one of --connection-string, --hub-connection-string and --dps"))
 	case f.dps:
-		p.Mode = setup.IdentityDPS
+		p.Mode = provision.IdentityDPS
 	case p.HubConnectionString != "":
-		p.Mode = setup.IdentityRegistry
+		p.Mode = provision.IdentityRegistry
 	default:
-		p.Mode, p.ConnectionString = setup.IdentityDevice, orEnv(p.ConnectionString, envConnectionString)
+		p.Mode, p.ConnectionString = provision.IdentityDevice, orEnv(p.ConnectionString, envConnectionString)
 		if p.ConnectionString == "" && !f.restore {
-			return badArgument(c.stderr, "setup", "--connection-string", lang.L(setup.ReasonNoMode))
+			return badArgument(c.stderr, "setup", "--connection-string", lang.L(provision.ReasonNoMode))
 		}
 	}
 	if f.tokenTTL != "" {
@@ -264,13 +264,13 @@ func setupFlagOf(field string) string {
 func (c setupCommand) restore(ctx context.Context, list []string) int {
 	code := 0
 	for _, port := range list {
-		err := setup.Restore(ctx, port)
+		err := provision.Restore(ctx, port)
 		if err == nil {
 			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: restored", map[string]any{"Port": port}))
 			continue
 		}
 		code = 1
-		var se *setup.StageError
+		var se *provision.StageError
 		if errors.As(err, &se) {
 			fmt.Fprintln(c.stderr, port+": "+setupErrorText(se.Phrase, se.Detail, se.Advice))
 		} else {
@@ -281,8 +281,8 @@ func (c setupCommand) restore(ctx context.Context, list []string) int {
 }
 
 // printProgress shows stage changes; the write's byte counts are left out.
-func (c setupCommand) printProgress(p setup.Progress) {
-	if p.State == setup.StateRunning && (p.Stage == setup.StageWrite || p.Detail == "") {
+func (c setupCommand) printProgress(p provision.Progress) {
+	if p.State == provision.StateRunning && (p.Stage == provision.StageWrite || p.Detail == "") {
 		return
 	}
 	line := fmt.Sprintf("%s  %s %s", p.Port, lang.L(p.Stage), lang.L(p.State))
@@ -295,7 +295,7 @@ func (c setupCommand) printProgress(p setup.Progress) {
 // printSummary says how each module ended, and the batch's totals. An
 // online module's line says who confirmed it and how its TLS went, in
 // the words the Setup screen's row uses.
-func (c setupCommand) printSummary(results []setup.Result) {
+func (c setupCommand) printSummary(results []provision.Result) {
 	online := 0
 	fmt.Fprintln(c.stdout)
 	for _, r := range results {
@@ -307,12 +307,12 @@ func (c setupCommand) printSummary(results []setup.Result) {
 		online++
 		fmt.Fprintln(c.stdout, lang.L("{{.Port}}: {{.Result}}, device {{.Device}} on {{.Hub}}",
 			map[string]any{"Port": r.Port, "Result": lang.L(r.Result), "Device": r.DeviceID, "Hub": r.Hub}))
-		if r.Confirmed == setup.ConfirmedModule {
-			fmt.Fprintln(c.stdout, "  "+lang.L(setup.NoteConfirmedByModule))
+		if r.Confirmed == provision.ConfirmedModule {
+			fmt.Fprintln(c.stdout, "  "+lang.L(provision.NoteConfirmedByModule))
 		} else if r.Confirmation != "" {
 			fmt.Fprintln(c.stdout, "  "+lang.L("confirmed by the hub: {{.How}}", map[string]any{"How": lang.L(r.Confirmation)}))
 		}
-		if note := setup.TLSNote(r.TLS); note != "" {
+		if note := provision.TLSNote(r.TLS); note != "" {
 			line := "  " + lang.L(note)
 			if r.TLSReason != "" {
 				line += " (" + r.TLSReason + ")"

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"qpyhub/app/setup"
+	"qpyhub/app/provision"
 	"qpyhub/device/ports"
 )
 
@@ -89,8 +89,8 @@ func TestSetupFlagNamesEveryPlanField(t *testing.T) {
 
 func TestSetupPhrasesTranslated(t *testing.T) {
 	bundles := loadBundles(t)
-	keys := append(setup.Phrases(), setup.Stages()...)
-	keys = append(keys, setup.StateRunning, setup.StateOK, setup.StateFailed)
+	keys := append(provision.Phrases(), provision.Stages()...)
+	keys = append(keys, provision.StateRunning, provision.StateOK, provision.StateFailed)
 	for _, k := range keys {
 		for _, l := range languages {
 			if _, ok := bundles[l][k]; !ok {
@@ -134,7 +134,7 @@ func TestSetupHelpDescribesEveryField(t *testing.T) {
 // setupResultFieldNames are the JSON keys of a Result and of a Record.
 func setupResultFieldNames() []string {
 	var names []string
-	for _, v := range []any{setup.Result{}, setup.Record{}} {
+	for _, v := range []any{provision.Result{}, provision.Record{}} {
 		rt := reflect.TypeOf(v)
 		for i := range rt.NumField() {
 			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
@@ -184,15 +184,15 @@ func TestReadmeSetupFieldTable(t *testing.T) {
 // went, with the sentences the Setup screen shows.
 func TestSetupSummaryShowsConfirmedAndTLS(t *testing.T) {
 	var out bytes.Buffer
-	setupCommand{stdout: &out}.printSummary([]setup.Result{
-		{Port: "COM5", DeviceID: "d1", Hub: "h", Result: setup.ResultOnline, Confirmed: setup.ConfirmedCloud,
-			Confirmation: setup.ConfirmTwin, TLS: setup.TLSVerified},
-		{Port: "COM6", DeviceID: "d2", Hub: "h", Result: setup.ResultOnline, Confirmed: setup.ConfirmedModule,
-			TLS: setup.TLSUnverified, TLSReason: "firmware ussl takes no CA"},
+	setupCommand{stdout: &out}.printSummary([]provision.Result{
+		{Port: "COM5", DeviceID: "d1", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedCloud,
+			Confirmation: provision.ConfirmTwin, TLS: provision.TLSVerified},
+		{Port: "COM6", DeviceID: "d2", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedModule,
+			TLS: provision.TLSUnverified, TLSReason: "firmware ussl takes no CA"},
 	})
 	text := out.String()
-	for _, want := range []string{"COM5: online, device d1 on h", "confirmed by the hub: " + setup.ConfirmTwin, setup.NoteTLSVerified,
-		"COM6: online, device d2 on h", setup.NoteConfirmedByModule, setup.NoteTLSUnverified + " (firmware ussl takes no CA)",
+	for _, want := range []string{"COM5: online, device d1 on h", "confirmed by the hub: " + provision.ConfirmTwin, provision.NoteTLSVerified,
+		"COM6: online, device d2 on h", provision.NoteConfirmedByModule, provision.NoteTLSUnverified + " (firmware ussl takes no CA)",
 		"2 of 2 modules online"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, text)

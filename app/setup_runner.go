@@ -10,7 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"qpyhub/app/setup"
+	"qpyhub/app/provision"
 	"qpyhub/ui"
 )
 
@@ -52,7 +52,7 @@ func (r setupRunner) Run(ctx context.Context, plan ui.SetupPlan, ports []string,
 		r.logResults(out)
 		return out
 	}
-	results := setup.Run(ctx, p, free, func(pr setup.Progress) {
+	results := provision.Run(ctx, p, free, func(pr provision.Progress) {
 		progress(ui.SetupProgress{Port: pr.Port, Stage: pr.Stage, State: pr.State, Detail: pr.Detail, Fraction: pr.Fraction,
 			IMEI: pr.IMEI, DeviceID: pr.DeviceID})
 	})
@@ -83,7 +83,7 @@ func (r setupRunner) logResults(results []ui.SetupResult) {
 
 func failedAtStart(port string, err error) ui.SetupResult {
 	now := time.Now()
-	return ui.SetupResult{Port: port, Result: ui.SetupFailed, Stage: setup.StageModule, Error: err.Error(), Started: now, Finished: now}
+	return ui.SetupResult{Port: port, Result: ui.SetupFailed, Stage: provision.StageModule, Error: err.Error(), Started: now, Finished: now}
 }
 
 func (r setupRunner) release(port string) {
@@ -99,29 +99,29 @@ func (r setupRunner) claim(port string) error {
 	return r.modules.take(port, holderOperation)
 }
 
-func fromSetupResult(res setup.Result) ui.SetupResult {
+func fromSetupResult(res provision.Result) ui.SetupResult {
 	return ui.SetupResult{
 		Port: res.Port, IMEI: res.IMEI, ICCID: res.ICCID, Model: res.Model,
 		DeviceID: res.DeviceID, Hub: res.Hub, AuthMode: res.AuthMode,
 		Result: res.Result, Stage: res.Stage, Error: res.Error, Advice: res.Advice, Detail: res.Detail,
 		Confirmed: res.Confirmed, Confirmation: res.Confirmation, ConfirmedNote: confirmedNote(res.Confirmed),
-		TLS: res.TLS, TLSNote: setup.TLSNote(res.TLS), TLSReason: res.TLSReason,
+		TLS: res.TLS, TLSNote: provision.TLSNote(res.TLS), TLSReason: res.TLSReason,
 		Started: res.Started, Finished: res.Finished,
 	}
 }
 
 // confirmedNote says why a module is online on its own word only.
 func confirmedNote(confirmed string) string {
-	if confirmed == setup.ConfirmedModule {
-		return setup.NoteConfirmedByModule
+	if confirmed == provision.ConfirmedModule {
+		return provision.NoteConfirmedByModule
 	}
 	return ""
 }
 
 // pipelinePlan translates the screen's plan; the local hub adds where to
 // dial, which CA to trust, and a policy to confirm from the cloud side.
-func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (setup.Plan, error) {
-	p := setup.Plan{
+func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (provision.Plan, error) {
+	p := provision.Plan{
 		ConnectionString:       plan.DeviceConnectionString,
 		HubConnectionString:    plan.HubConnectionString,
 		DeviceIDTemplate:       plan.DeviceIDTemplate,
@@ -138,11 +138,11 @@ func (r setupRunner) pipelinePlan(plan ui.SetupPlan) (setup.Plan, error) {
 	}
 	switch plan.Identity {
 	case ui.SetupExistingDevice:
-		p.Mode = setup.IdentityDevice
+		p.Mode = provision.IdentityDevice
 	case ui.SetupNewDevice:
-		p.Mode = setup.IdentityRegistry
+		p.Mode = provision.IdentityRegistry
 	case ui.SetupDPSGroup:
-		p.Mode = setup.IdentityDPS
+		p.Mode = provision.IdentityDPS
 	}
 	if !plan.LocalHub {
 		return p, nil
@@ -174,5 +174,5 @@ func (r setupRunner) Restore(ctx context.Context, port string) error {
 		return err
 	}
 	defer r.release(port)
-	return setup.Restore(ctx, port)
+	return provision.Restore(ctx, port)
 }

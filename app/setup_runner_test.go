@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"qpyhub/app/applog"
-	"qpyhub/app/setup"
+	"qpyhub/app/provision"
 	"qpyhub/cloud"
 	"qpyhub/ui"
 )
@@ -23,11 +23,11 @@ const runnerTestPolicy = "HostName=tray.azure-devices.net;SharedAccessKeyName=re
 func TestSetupRunnerTranslatesThePlan(t *testing.T) {
 	tests := []struct {
 		plan ui.SetupPlan
-		mode setup.IdentityMode
+		mode provision.IdentityMode
 	}{
-		{ui.SetupPlan{Identity: ui.SetupExistingDevice, DeviceConnectionString: "HostName=h;DeviceId=d;SharedAccessKey=a2V5", CheckConnectionString: runnerTestPolicy}, setup.IdentityDevice},
-		{ui.SetupPlan{Identity: ui.SetupNewDevice, HubConnectionString: runnerTestPolicy, DeviceIDTemplate: "{imei}", ReuseExisting: true}, setup.IdentityRegistry},
-		{ui.SetupPlan{Identity: ui.SetupDPSGroup, IDScope: "0ne1", GroupKey: "a2V5", RegistrationIDTemplate: "r-{imei}", CheckEnrollment: true, TokenTTL: time.Hour}, setup.IdentityDPS},
+		{ui.SetupPlan{Identity: ui.SetupExistingDevice, DeviceConnectionString: "HostName=h;DeviceId=d;SharedAccessKey=a2V5", CheckConnectionString: runnerTestPolicy}, provision.IdentityDevice},
+		{ui.SetupPlan{Identity: ui.SetupNewDevice, HubConnectionString: runnerTestPolicy, DeviceIDTemplate: "{imei}", ReuseExisting: true}, provision.IdentityRegistry},
+		{ui.SetupPlan{Identity: ui.SetupDPSGroup, IDScope: "0ne1", GroupKey: "a2V5", RegistrationIDTemplate: "r-{imei}", CheckEnrollment: true, TokenTTL: time.Hour}, provision.IdentityDPS},
 	}
 	proxied := false
 	proxy := func(*http.Request) (*url.URL, error) { proxied = true; return nil, nil }
@@ -145,22 +145,22 @@ func TestSetupRunnerKeepsOffAPortTheTerminalHolds(t *testing.T) {
 // The screen gets who confirmed the module and its TLS, with the same
 // sentences the command line prints; its constants are the pipeline's.
 func TestSetupRunnerCarriesConfirmedAndTLS(t *testing.T) {
-	for ui, want := range map[string]string{ui.SetupOnline: setup.ResultOnline, ui.SetupFailed: setup.ResultFailed,
-		ui.SetupConfirmedCloud: setup.ConfirmedCloud, ui.SetupConfirmedModule: setup.ConfirmedModule,
-		ui.SetupTLSVerified: setup.TLSVerified, ui.SetupTLSUnverified: setup.TLSUnverified} {
+	for ui, want := range map[string]string{ui.SetupOnline: provision.ResultOnline, ui.SetupFailed: provision.ResultFailed,
+		ui.SetupConfirmedCloud: provision.ConfirmedCloud, ui.SetupConfirmedModule: provision.ConfirmedModule,
+		ui.SetupTLSVerified: provision.TLSVerified, ui.SetupTLSUnverified: provision.TLSUnverified} {
 		if ui != want {
 			t.Errorf("the screen's %q is the pipeline's %q", ui, want)
 		}
 	}
-	got := fromSetupResult(setup.Result{Port: "COM5", Result: setup.ResultOnline, Confirmed: setup.ConfirmedModule,
-		TLS: setup.TLSUnverified, TLSReason: "no ca"})
-	if got.Confirmed != ui.SetupConfirmedModule || got.ConfirmedNote != setup.NoteConfirmedByModule ||
-		got.TLS != ui.SetupTLSUnverified || got.TLSNote != setup.NoteTLSUnverified || got.TLSReason != "no ca" {
+	got := fromSetupResult(provision.Result{Port: "COM5", Result: provision.ResultOnline, Confirmed: provision.ConfirmedModule,
+		TLS: provision.TLSUnverified, TLSReason: "no ca"})
+	if got.Confirmed != ui.SetupConfirmedModule || got.ConfirmedNote != provision.NoteConfirmedByModule ||
+		got.TLS != ui.SetupTLSUnverified || got.TLSNote != provision.NoteTLSUnverified || got.TLSReason != "no ca" {
 		t.Fatalf("screen result %+v", got)
 	}
-	got = fromSetupResult(setup.Result{Port: "COM5", Result: setup.ResultOnline, Confirmed: setup.ConfirmedCloud,
-		Confirmation: setup.ConfirmTwin, TLS: setup.TLSVerified})
-	if got.ConfirmedNote != "" || got.Confirmation != setup.ConfirmTwin || got.TLSNote != setup.NoteTLSVerified {
+	got = fromSetupResult(provision.Result{Port: "COM5", Result: provision.ResultOnline, Confirmed: provision.ConfirmedCloud,
+		Confirmation: provision.ConfirmTwin, TLS: provision.TLSVerified})
+	if got.ConfirmedNote != "" || got.Confirmation != provision.ConfirmTwin || got.TLSNote != provision.NoteTLSVerified {
 		t.Fatalf("screen result %+v", got)
 	}
 }

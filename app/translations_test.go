@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"qpyhub/app/setup"
+	"qpyhub/app/provision"
 	"qpyhub/assets"
 	"qpyhub/cloud"
 	"qpyhub/cloud/dps"
@@ -156,7 +156,7 @@ func dynamicKeys() []string {
 	keys = append(keys, repl.Phrases()...)
 	keys = append(keys, modfs.Phrases()...)
 	keys = append(keys, hubclient.Reasons()...)
-	keys = append(keys, setup.Phrases()...)
+	keys = append(keys, provision.Phrases()...)
 	keys = append(keys, registry.Reasons()...)
 	keys = append(keys, dps.Reasons()...)
 	for _, c := range commands() {

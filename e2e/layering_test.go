@@ -42,7 +42,7 @@ func under(prefixes ...string) func(string) bool {
 // core is every package that must stay free of widgets: device, cloud,
 // assets and the widget-free rooms of app.
 func core(p string) bool {
-	return under("qpyhub/device", "qpyhub/cloud", "qpyhub/assets", "qpyhub/app/setup",
+	return under("qpyhub/device", "qpyhub/cloud", "qpyhub/assets", "qpyhub/app/provision",
 		"qpyhub/app/applog", "qpyhub/app/prefstore", "qpyhub/app/secretstore")(p)
 }
 
@@ -137,9 +137,9 @@ func TestLayering(t *testing.T) {
 func TestLayeringRulesCatchForbiddenImports(t *testing.T) {
 	allowed := graph{
 		direct: map[string][]string{
-			"qpyhub/app":          {fyneApp, "qpyhub/ui", "qpyhub/app/setup"},
-			"qpyhub/ui":           {"fyne.io/fyne/v2", "qpyhub/app/setup", "qpyhub/device/ports"},
-			"qpyhub/app/setup":    {"qpyhub/device/repl", "qpyhub/cloud"},
+			"qpyhub/app":          {fyneApp, "qpyhub/ui", "qpyhub/app/provision"},
+			"qpyhub/ui":           {"fyne.io/fyne/v2", "qpyhub/app/provision", "qpyhub/device/ports"},
+			"qpyhub/app/provision":    {"qpyhub/device/repl", "qpyhub/cloud"},
 			"qpyhub/device/repl":  {"go.bug.st/serial"},
 			"qpyhub/cloud/hubsim": {"qpyhub/cloud"},
 		},
@@ -153,7 +153,7 @@ func TestLayeringRulesCatchForbiddenImports(t *testing.T) {
 		{"qpyhub/cloud/hubsim", "fyne.io/fyne/v2/widget"},
 		{"qpyhub/device/modfs", "qpyhub/cloud"},
 		{"qpyhub/cloud/registry", "qpyhub/device/ports"},
-		{"qpyhub/app/setup", "qpyhub/ui"},
+		{"qpyhub/app/provision", "qpyhub/ui"},
 		{"qpyhub/device/probe", "qpyhub/app"},
 		{"qpyhub/ui", "qpyhub/app"},
 		{"qpyhub/ui", fyneApp},

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-// The sentences app/setup gives for a result (the runner passes them on).
+// The sentences app/provision gives for a result (the runner passes them on).
 const (
 	testTLSVerifiedNote   = "TLS verified: the module checked the server's certificate"
 	testTLSUnverifiedNote = "TLS unverified: the module encrypts but does not check the server's certificate; firmware whose ussl accepts a CA (newer QuecPython releases) fixes it"

@@ -7,7 +7,7 @@ import (
 
 // SetupRunner takes modules through the guided setup: module check,
 // identity, credentials, writing the program, verifying it online, and the
-// record. app adapts the widget-free pipeline in app/setup to it.
+// record. app adapts the widget-free pipeline in app/provision to it.
 type SetupRunner interface {
 	// Run sets up every port at once and returns one result per port once
 	// all have finished. progress may be called from several goroutines;

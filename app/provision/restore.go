@@ -1,0 +1,92 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+
+	"qpyhub/device/modfs"
+	"qpyhub/device/repl"
+)
+
+// Restore undoes a setup on the module at port: the module's own
+// main.py comes back from BackupPath (or, when it had none, the launcher
+// is removed), and the program and its config, which holds the key, are
+// removed. Without a backup and with a main.py that is not the
+// launcher it changes nothing and fails with a *StageError (PhraseNoBackup).
+func Restore(ctx context.Context, port string) error {
+	s, err := repl.Open(ctx, port, repl.Options{})
+	if err != nil {
+		phrase, detail := describe(err, PhraseOpen)
+		return fail(StageWrite, phrase, "", detail, err)
+	}
+	defer s.Close()
+	files, err := ModuleProgram()
+	if err != nil {
+		return fail(StageWrite, PhraseWrite, AdviceWrite, err.Error(), err)
+	}
+	if err := restore(ctx, modfs.New(s, modfs.Options{}), files); err != nil {
+		if se, ok := err.(*StageError); ok {
+			return se
+		}
+		phrase, detail := describe(err, PhraseWrite)
+		return fail(StageWrite, phrase, AdviceWrite, detail, err)
+	}
+	return nil
+}
+
+func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
+	entries, err := fs.List(ctx, "/usr")
+	if err != nil {
+		return err
+	}
+	has := map[string]bool{}
+	for _, e := range entries {
+		has[e.Name] = !e.IsDir
+	}
+	var launcher []byte
+	for _, f := range files {
+		if f.Name == launcherName {
+			launcher = f.Data
+		}
+	}
+	switch {
+	case has["main.py.qpyhub-bak"]:
+		var old bytes.Buffer
+		if _, err := fs.Get(ctx, BackupPath, &old, nil); err != nil {
+			return err
+		}
+		if err := fs.Put(ctx, mainPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
+			return err
+		}
+		if err := fs.Remove(ctx, BackupPath); err != nil {
+			return err
+		}
+	case has["main.py"]:
+		var cur bytes.Buffer
+		if _, err := fs.Get(ctx, mainPath, &cur, nil); err != nil {
+			return err
+		}
+		if !bytes.Equal(cur.Bytes(), launcher) {
+			return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
+		}
+		if err := fs.Remove(ctx, mainPath); err != nil {
+			return err
+		}
+	}
+	// main.py no longer starts the program: its files can go, the config
+	// (with the key) first, and the hub DPS assigned it.
+	names := []string{"qpyhub_config.json", "qpyhub_dps.json"}
+	for _, f := range files {
+		if f.Name != launcherName {
+			names = append(names, f.Name)
+		}
+	}
+	for _, n := range names {
+		if has[n] {
+			if err := fs.Remove(ctx, "/usr/"+n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

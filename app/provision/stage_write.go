@@ -1,0 +1,108 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"qpyhub/device/modfs"
+)
+
+// Paths on the module.
+const (
+	mainPath = "/usr/main.py"
+	// BackupPath keeps the module's own main.py while the launcher
+	// replaces it; Restore puts it back.
+	BackupPath = "/usr/main.py.qpyhub-bak"
+)
+
+// write backs up the module's own main.py, then writes the program, the
+// config and finally the launcher. Each file goes to a .part name first
+// and is renamed only when complete, so an unplug at any point leaves
+// the old main.py in place and no half-written file under a real name.
+func (m *moduleRun) write(ctx context.Context) error {
+	files, err := m.p.program()
+	if err != nil {
+		return fail(StageWrite, PhraseWrite, AdviceWrite, err.Error(), err)
+	}
+	cfg, err := m.configJSON()
+	if err != nil {
+		return fail(StageWrite, PhraseWrite, AdviceWrite, err.Error(), err)
+	}
+	var launcher []byte
+	var order []ModuleFile
+	for _, f := range files {
+		if f.Name == launcherName {
+			launcher = f.Data
+			continue
+		}
+		order = append(order, f)
+	}
+	if launcher == nil {
+		return fail(StageWrite, PhraseWrite, AdviceWrite, "the program has no main.py", nil)
+	}
+	order = append(order, ModuleFile{Name: "qpyhub_config.json", Data: cfg}, ModuleFile{Name: launcherName, Data: launcher})
+	fs := modfs.New(m.session, modfs.Options{})
+	backedUp, err := backupMain(ctx, fs, launcher)
+	if err != nil {
+		return m.writeFailure(err)
+	}
+	m.res.BackedUp = backedUp
+	m.res.Warnings = append(m.res.Warnings, WarningConfigReadable)
+	total := 0
+	for _, f := range order {
+		total += len(f.Data)
+	}
+	done := 0
+	for _, f := range order {
+		progress := func(n, _ int64) {
+			m.stepFraction(StageWrite, StateRunning, f.Name, float64(done+int(n))/float64(total))
+		}
+		if err := fs.Put(ctx, "/usr/"+f.Name, bytes.NewReader(f.Data), int64(len(f.Data)), progress); err != nil {
+			return m.writeFailure(err)
+		}
+		done += len(f.Data)
+	}
+	m.step(StageWrite, StateOK, fmt.Sprintf("%d files", len(order)))
+	return nil
+}
+
+func (m *moduleRun) writeFailure(err error) error {
+	phrase, detail := describe(err, PhraseWrite)
+	if phrase == PhraseWrite {
+		return fail(StageWrite, PhraseWrite, AdviceWrite, detail, err)
+	}
+	return fail(StageWrite, PhraseWrite, AdviceWrite, joinDetail(phrase, detail), err)
+}
+
+// backupMain saves /usr/main.py to BackupPath unless it is already the
+// launcher or a backup exists (the first backup is the module's own
+// program; a later one would only be ours).
+func backupMain(ctx context.Context, fs *modfs.FS, launcher []byte) (bool, error) {
+	entries, err := fs.List(ctx, "/usr")
+	if err != nil {
+		return false, err
+	}
+	has := map[string]bool{}
+	for _, e := range entries {
+		has[e.Name] = !e.IsDir
+	}
+	if !has["main.py"] || has["main.py.qpyhub-bak"] {
+		return false, nil
+	}
+	var old bytes.Buffer
+	if _, err := fs.Get(ctx, mainPath, &old, nil); err != nil {
+		return false, err
+	}
+	if bytes.Equal(old.Bytes(), launcher) {
+		return false, nil
+	}
+	if err := fs.Put(ctx, BackupPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ErrNoBackup means Restore found no backup and main.py is not ours.
+var ErrNoBackup = errors.New(PhraseNoBackup)
