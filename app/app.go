@@ -12,21 +12,23 @@ import (
 	"os/signal"
 	"syscall"
 
+	"qpyhub/app/settings"
+
 	"fyne.io/fyne/v2/lang"
 )
 
 // Run starts qpyhub with the arguments that follow the program name and
 // returns the process exit status.
 func Run(args []string) int {
-	loadTranslations()
+	settings.LoadTranslations()
 	if len(args) == 0 {
 		return runWindow()
 	}
 	attachParentConsole()
 	// Commands speak the language chosen on the Settings screen too. A
 	// preferences file that cannot be read leaves the system's language.
-	if prefs, err := openPreferences(); err == nil {
-		applyLanguage(prefs)
+	if prefs, err := settings.OpenPreferences(); err == nil {
+		settings.ApplyLanguage(prefs)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()

@@ -4,11 +4,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"qpyhub/app/settings"
 	"qpyhub/ui"
 )
-
-// appID names qpyhub to the OS (screen-saver inhibit, notifications).
-const appID = "io.github.qpyhub"
 
 // qpyApp is the Fyne app with qpyhub's preferences in place of Fyne's.
 //
@@ -24,11 +22,11 @@ type qpyApp struct {
 }
 
 func (a *qpyApp) Preferences() fyne.Preferences { return a.prefs }
-func (a *qpyApp) UniqueID() string              { return appID }
+func (a *qpyApp) UniqueID() string              { return settings.AppID }
 
 func (a *qpyApp) Metadata() fyne.AppMetadata {
 	m := a.App.Metadata()
-	m.ID = appID
+	m.ID = settings.AppID
 	return m
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"qpyhub/app/netproxy"
 	"qpyhub/cloud"
 	"qpyhub/cloud/hubclient"
 	"qpyhub/cloud/hubsim"
@@ -143,9 +144,9 @@ func (h *localHub) InvokeMethod(ctx context.Context, id, name string, payload js
 // sessionFactory opens real hubclient sessions: to the local hub (dialing
 // its loopback address and trusting its CA) or to Azure IoT Hub.
 type sessionFactory struct {
-	local *localHub    // nil when the local hub did not start
-	log   *slog.Logger // the sessions' events; nil discards them
-	proxy *proxyChoice // the Settings screen's proxy; nil = none
+	local *localHub        // nil when the local hub did not start
+	log   *slog.Logger     // the sessions' events; nil discards them
+	proxy *netproxy.Choice // the Settings screen's proxy; nil = none
 }
 
 // NewSession implements ui.DeviceSessionFactory.
@@ -160,9 +161,9 @@ func (f sessionFactory) NewSession(target ui.SessionTarget) (ui.DeviceSession, e
 			return nil, err
 		}
 		cfg = hubclient.Config{Identity: id, ServerAddr: f.local.Address(), RootCAs: f.local.roots}
-	} else if f.proxy.usedFor(target.Identity.Host) {
+	} else if f.proxy.UsedFor(target.Identity.Host) {
 		// Only WebSockets cross an HTTP proxy: MQTT on 8883 cannot.
-		cfg.Proxy, cfg.WebSocket = f.proxy.proxy, true
+		cfg.Proxy, cfg.WebSocket = f.proxy.Proxy, true
 	}
 	cfg.Logger = f.log
 	s, err := hubclient.New(cfg)

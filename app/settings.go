@@ -1,93 +1,18 @@
 package app
 
 import (
-	"encoding/json"
-	"io/fs"
-	"os"
-	"path"
-
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
-	"qpyhub/assets"
+	"qpyhub/app/settings"
 	"qpyhub/ui"
 )
-
-// languageEnv is the LANGUAGE value for a language choice, "" for
-// "follow the system" (the environment is then left alone).
-func languageEnv(l ui.Language) string {
-	switch l {
-	case ui.LanguageEnglish:
-		return "en"
-	case ui.LanguageChinese:
-		return "zh_CN"
-	}
-	return ""
-}
-
-// applyLanguage makes the window speak the language chosen on the Settings
-// screen, before any text is built. LANGUAGE carries the choice on Linux
-// (for Fyne's own texts too); Windows takes the language from the user's
-// display settings instead, so the chosen texts are also registered under
-// the locales Fyne may pick there.
-func applyLanguage(prefs fyne.Preferences) {
-	choice := ui.LoadSettings(prefs).Language
-	env := languageEnv(choice)
-	if env == "" {
-		return
-	}
-	if err := os.Setenv("LANGUAGE", env); err != nil {
-		fyne.LogError("setting the language", err)
-	}
-	forceLanguage(choice)
-}
-
-// forceLanguage registers qpyhub's texts in language l under English,
-// Chinese and the system's own locale, so that whichever of them Fyne
-// matches, l is what it shows. Registering also makes Fyne read the
-// locale again.
-func forceLanguage(l ui.Language) {
-	data, err := textsOf(assets.Translations, "translations", string(l))
-	if err != nil {
-		fyne.LogError("reading the translations", err)
-		return
-	}
-	for _, loc := range []fyne.Locale{"en", "zh-Hans", lang.SystemLocale()} {
-		if err := lang.AddTranslationsForLocale(data, loc); err != nil {
-			fyne.LogError("registering the translations", err)
-		}
-	}
-}
-
-// textsOf merges the "<area>.<language>.json" files of dir into one.
-func textsOf(fsys fs.FS, dir, language string) ([]byte, error) {
-	names, err := fs.Glob(fsys, path.Join(dir, "*."+language+".json"))
-	if err != nil {
-		return nil, err
-	}
-	all := map[string]string{}
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]string
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, err
-		}
-		for k, v := range m {
-			all[k] = v
-		}
-	}
-	return json.Marshal(all)
-}
 
 // startSettings applies the stored settings that matter before the
 // window shows: language and theme. It returns them for the rest of the
 // wiring.
-func startSettings(a fyne.App, prefs fyne.Preferences) ui.Settings {
-	applyLanguage(prefs)
-	s := ui.LoadSettings(prefs)
+func startSettings(a fyne.App, prefs fyne.Preferences) settings.Settings {
+	settings.ApplyLanguage(prefs)
+	s := settings.Load(prefs)
 	a.Settings().SetTheme(ui.ThemeFor(s.Theme))
 	return s
 }

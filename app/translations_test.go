@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"qpyhub/app/netproxy"
 	"qpyhub/app/provision"
 	"qpyhub/assets"
 	"qpyhub/cloud"
@@ -159,6 +160,7 @@ func dynamicKeys() []string {
 	keys = append(keys, provision.Phrases()...)
 	keys = append(keys, registry.Reasons()...)
 	keys = append(keys, dps.Reasons()...)
+	keys = append(keys, netproxy.Reasons()...)
 	for _, c := range commands() {
 		keys = append(keys, c.summary)
 	}

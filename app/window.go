@@ -9,19 +9,21 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"qpyhub/app/applog"
+	"qpyhub/app/netproxy"
+	"qpyhub/app/settings"
 	"qpyhub/ui"
 )
 
 // runWindow opens the main window and returns when it is closed.
 func runWindow() int {
-	prefs, prefsErr := openPreferences()
+	prefs, prefsErr := settings.OpenPreferences()
 	a := newFyneApp(prefs)
-	settings := startSettings(a, prefs) // language first: every text below is built in it
-	proxy := newProxyChoice(settings)
-	proxy.install()
+	prefsSettings := startSettings(a, prefs) // language first: every text below is built in it
+	proxy := netproxy.NewChoice(prefsSettings.ProxyConfig())
+	proxy.Install()
 	logDir, _ := applog.Dir()
 	level := new(slog.LevelVar)
-	level.Set(applog.ParseLevel(string(settings.LogLevel)))
+	level.Set(applog.ParseLevel(string(prefsSettings.LogLevel)))
 	log, closeLog, logErr := applog.Open(logDir, level)
 	if logErr != nil {
 		fyne.LogError("opening the log", logErr) // the window works without it
@@ -31,7 +33,7 @@ func runWindow() int {
 	if prefsErr != nil {
 		log.Error("preferences", "err", prefsErr)
 	}
-	logPreferenceErrors(prefs, log)
+	settings.LogPreferenceErrors(prefs, log)
 	w := a.NewWindow("qpyhub")
 	services, stopHub := windowServices(log, proxy, prefs)
 	services.Diagnostics = newDiagnostics(logDir, services)
@@ -40,8 +42,8 @@ func runWindow() int {
 	m := ui.NewMainWindow(w, services)
 	m.Credentials.UseKeyStore(services.KeyStore, prefs)
 	m.Setup.UseKeyStore(services.KeyStore, prefs)
-	m.Settings.OnChanged(proxy.set)
-	m.Settings.OnChanged(func(s ui.Settings) { level.Set(applog.ParseLevel(string(s.LogLevel))) })
+	m.Settings.OnChanged(func(s settings.Settings) { proxy.Set(s.ProxyConfig()) })
+	m.Settings.OnChanged(func(s settings.Settings) { level.Set(applog.ParseLevel(string(s.LogLevel))) })
 	w.SetMainMenu(m.MainMenu())
 	if services.LocalHub != nil {
 		m.Status.SetConnection(lang.L("Local hub: {{.Addr}}", map[string]any{"Addr": services.LocalHub.Address()}))
@@ -60,12 +62,12 @@ func runWindow() int {
 
 // windowServices starts the local hub for the console (its failure leaves
 // the console usable with Azure) and returns the services and a stop.
-func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences) (ui.Services, func()) {
+func windowServices(log *slog.Logger, proxy *netproxy.Choice, prefs fyne.Preferences) (ui.Services, func()) {
 	services := ui.Services{Sessions: sessionFactory{log: log, proxy: proxy}}
 	modules := newModuleServices()
-	modules.baud = func() int { return ui.LoadSettings(prefs).BaudRate }
+	modules.baud = func() int { return settings.Load(prefs).BaudRate }
 	modules.log = log
-	services.Setup = setupRunner{modules: modules, log: log, proxy: proxy.proxy}
+	services.Setup = setupRunner{modules: modules, log: log, proxy: proxy.Proxy}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	dir, err := os.UserConfigDir()
 	if err != nil {
@@ -81,6 +83,6 @@ func windowServices(log *slog.Logger, proxy *proxyChoice, prefs fyne.Preferences
 	}
 	services.Sessions = sessionFactory{local: hub, log: log, proxy: proxy}
 	services.LocalHub = hub
-	services.Setup = setupRunner{modules: modules, local: hub, log: log, proxy: proxy.proxy}
+	services.Setup = setupRunner{modules: modules, local: hub, log: log, proxy: proxy.Proxy}
 	return services, hub.Close
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"qpyhub/app/settings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -38,7 +40,7 @@ type MessagePanel struct {
 }
 
 func newMessagePanel(s *ConsoleScreen) *MessagePanel {
-	m := &MessagePanel{s: s, Log: NewMessageLog(DefaultLogCapacity), selIndex: -1}
+	m := &MessagePanel{s: s, Log: NewMessageLog(settings.DefaultConsoleCapacity), selIndex: -1}
 	m.List = widget.NewList(m.Log.ViewLen, newMessageRow, m.updateRow)
 	m.rowHeight = newMessageRow().MinSize().Height
 	m.List.OnSelected = m.selectRow
@@ -58,7 +60,7 @@ func newMessagePanel(s *ConsoleScreen) *MessagePanel {
 	m.Clear = widget.NewButtonWithIcon(lang.L("Clear"), theme.DeleteIcon(), m.clear)
 	m.Export = widget.NewButtonWithIcon(lang.L("Export…"), theme.DocumentSaveIcon(), m.exportDialog)
 	m.Capacity = widget.NewEntry()
-	m.Capacity.SetText(strconv.Itoa(DefaultLogCapacity))
+	m.Capacity.SetText(strconv.Itoa(settings.DefaultConsoleCapacity))
 	m.Capacity.Validator = validateCapacity
 	m.Capacity.OnChanged = m.setCapacity
 	m.Held = widget.NewLabel("")
@@ -226,7 +228,7 @@ func (m *MessagePanel) applyFilter() {
 
 func validateCapacity(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 1 || n > MaxLogCapacity {
+	if err != nil || n < 1 || n > settings.MaxConsoleCapacity {
 		return capacityError{}
 	}
 	return nil
@@ -236,7 +238,7 @@ func validateCapacity(s string) error {
 type capacityError struct{}
 
 func (capacityError) Error() string {
-	return lang.L("a number from 1 to {{.Max}}", map[string]any{"Max": MaxLogCapacity})
+	return lang.L("a number from 1 to {{.Max}}", map[string]any{"Max": settings.MaxConsoleCapacity})
 }
 
 func (m *MessagePanel) setCapacity(text string) {

@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"time"
+
+	"qpyhub/app/settings"
 )
 
 // EntryKind sorts the console's messages for the kind filter.
@@ -57,11 +59,9 @@ func (e *LogEntry) Size() int {
 
 // Defaults and limits of the message log.
 const (
-	DefaultLogCapacity = 5000
-	MaxLogCapacity     = 200000
-	maxPayloadKept     = 64 << 10 // IoT Hub's own C2D limit
-	maxLogBytes        = 256 << 20
-	maxSearchPayload   = 1024 // payload bytes the text filter looks at
+	maxPayloadKept   = 64 << 10 // IoT Hub's own C2D limit
+	maxLogBytes      = 256 << 20
+	maxSearchPayload = 1024 // payload bytes the text filter looks at
 )
 
 // MessageLog keeps the last Capacity entries in a ring and the sequence
@@ -94,7 +94,7 @@ func (l *MessageLog) Capacity() int { return len(l.ring) }
 
 // SetCapacity changes how many entries are kept, dropping the oldest.
 func (l *MessageLog) SetCapacity(n int) {
-	n = min(max(n, 1), MaxLogCapacity)
+	n = min(max(n, 1), settings.MaxConsoleCapacity)
 	keep := l.entries()
 	if len(keep) > n {
 		keep = keep[len(keep)-n:]

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"testing"
 
+	"qpyhub/app/settings"
+
 	"qpyhub/cloud/hubclient"
 )
 
@@ -29,9 +31,9 @@ func benchEvents(n int) []hubclient.Event {
 // messages, as ten flushes a second would at 10 000 messages a second),
 // and the log adds it to the ring and the filtered view.
 func BenchmarkConsolePipeline(b *testing.B) {
-	log := NewMessageLog(DefaultLogCapacity)
+	log := NewMessageLog(settings.DefaultConsoleCapacity)
 	log.SetFilter(KindAll, "temperature")
-	p := &eventPump{limit: DefaultLogCapacity}
+	p := &eventPump{limit: settings.DefaultConsoleCapacity}
 	p.post = func(f func()) { f() }
 	p.apply = func(batch eventBatch) { log.Add(batch.entries...) }
 	evs := benchEvents(4096)
@@ -51,15 +53,15 @@ func BenchmarkConsolePipeline(b *testing.B) {
 }
 
 // BenchmarkMessageLogHeld reports the heap a full log of
-// DefaultLogCapacity typical messages holds.
+// settings.DefaultConsoleCapacity typical messages holds.
 func BenchmarkMessageLogHeld(b *testing.B) {
-	evs := benchEvents(DefaultLogCapacity)
+	evs := benchEvents(settings.DefaultConsoleCapacity)
 	var held uint64
 	for range b.N {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		log := NewMessageLog(DefaultLogCapacity)
+		log := NewMessageLog(settings.DefaultConsoleCapacity)
 		for _, ev := range evs {
 			log.Add(entryFromEvent(ev))
 		}
@@ -69,14 +71,14 @@ func BenchmarkMessageLogHeld(b *testing.B) {
 		runtime.KeepAlive(log)
 	}
 	b.ReportMetric(float64(held), "heldB")
-	b.ReportMetric(float64(held)/DefaultLogCapacity, "B/msg")
+	b.ReportMetric(float64(held)/settings.DefaultConsoleCapacity, "B/msg")
 }
 
 // BenchmarkFilterChange is the cost of typing one character in the filter
 // with a full log.
 func BenchmarkFilterChange(b *testing.B) {
-	log := NewMessageLog(DefaultLogCapacity)
-	for _, ev := range benchEvents(DefaultLogCapacity) {
+	log := NewMessageLog(settings.DefaultConsoleCapacity)
+	for _, ev := range benchEvents(settings.DefaultConsoleCapacity) {
 		log.Add(entryFromEvent(ev))
 	}
 	b.ReportAllocs()

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"qpyhub/app/settings"
 	"qpyhub/device/ports"
 )
 
@@ -112,7 +113,7 @@ func (m *MainWindow) SaveState(size fyne.Size) {
 }
 
 // applySettings hands the settings to the screens that use them.
-func (m *MainWindow) applySettings(s Settings) {
+func (m *MainWindow) applySettings(s settings.Settings) {
 	if text := strconv.Itoa(s.ConsoleCapacity); m.Console.Messages.Capacity.Text != text {
 		m.Console.Messages.Capacity.SetText(text)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"qpyhub/app/settings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
@@ -192,9 +194,9 @@ func TestLastModulePortIsChosenAgain(t *testing.T) {
 
 func TestSettingsReachTheConsole(t *testing.T) {
 	a := test.NewTempApp(t)
-	s := DefaultSettings()
+	s := settings.Default()
 	s.ConsoleCapacity, s.CAFile = 700, "/etc/corp-ca.pem"
-	SaveSettings(a.Preferences(), s)
+	settings.Save(a.Preferences(), s)
 	m, _ := newTestMainWindow(t)
 	if got := m.Console.Messages.Log.Capacity(); got != 700 {
 		t.Errorf("console keeps %d messages, want 700", got)

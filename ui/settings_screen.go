@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"qpyhub/app/netproxy"
+	"qpyhub/app/settings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -30,29 +33,29 @@ type SettingsScreen struct {
 
 	prefs     fyne.Preferences
 	window    fyne.Window
-	current   Settings
-	listeners []func(Settings)
+	current   settings.Settings
+	listeners []func(settings.Settings)
 	loading   bool
 	content   fyne.CanvasObject
 }
 
 // Option lists, in the order shown; the labels are built per language.
 var (
-	languageValues = []Language{LanguageSystem, LanguageEnglish, LanguageChinese}
-	themeValues    = []ThemeChoice{ThemeSystem, ThemeLight, ThemeDark}
-	logLevelValues = []LogLevel{LogError, LogWarning, LogInfo, LogDebug}
-	proxyValues    = []ProxyMode{ProxySystem, ProxyNone, ProxyManual}
+	languageValues = []settings.Language{settings.LanguageSystem, settings.LanguageEnglish, settings.LanguageChinese}
+	themeValues    = []settings.ThemeChoice{settings.ThemeSystem, settings.ThemeLight, settings.ThemeDark}
+	logLevelValues = []settings.LogLevel{settings.LogError, settings.LogWarning, settings.LogInfo, settings.LogDebug}
+	proxyValues    = []netproxy.Mode{netproxy.System, netproxy.None, netproxy.Manual}
 )
 
 // NewSettingsScreen shows the settings stored in prefs.
 func NewSettingsScreen(w fyne.Window, prefs fyne.Preferences) *SettingsScreen {
-	s := &SettingsScreen{prefs: prefs, window: w, current: LoadSettings(prefs)}
+	s := &SettingsScreen{prefs: prefs, window: w, current: settings.Load(prefs)}
 	// Language names are written in their own language, so anyone can
 	// find theirs.
 	s.Language = widget.NewSelect([]string{lang.L("Follow the system"), "English", "简体中文"}, func(string) { s.changed() })
 	s.Theme = widget.NewSelect([]string{lang.L("Follow the system"), lang.L("Light"), lang.L("Dark")}, func(string) { s.changed() })
-	rates := make([]string, len(BaudRates))
-	for i, r := range BaudRates {
+	rates := make([]string, len(settings.BaudRates))
+	for i, r := range settings.BaudRates {
 		rates[i] = strconv.Itoa(r)
 	}
 	s.BaudRate = widget.NewSelect(rates, func(string) { s.changed() })
@@ -100,13 +103,13 @@ func NewSettingsScreen(w fyne.Window, prefs fyne.Preferences) *SettingsScreen {
 func (s *SettingsScreen) Content() fyne.CanvasObject { return s.content }
 
 // Current is the settings as they are now, the proxy password included.
-func (s *SettingsScreen) Current() Settings { return s.current }
+func (s *SettingsScreen) Current() settings.Settings { return s.current }
 
 // OnChanged registers f to run after every saved change.
-func (s *SettingsScreen) OnChanged(f func(Settings)) { s.listeners = append(s.listeners, f) }
+func (s *SettingsScreen) OnChanged(f func(settings.Settings)) { s.listeners = append(s.listeners, f) }
 
 // show puts v into the widgets without saving anything back.
-func (s *SettingsScreen) show(v Settings) {
+func (s *SettingsScreen) show(v settings.Settings) {
 	s.loading = true
 	defer func() { s.loading = false }()
 	s.Language.SetSelectedIndex(indexOf(languageValues, v.Language))
@@ -149,7 +152,7 @@ func (s *SettingsScreen) changed() {
 
 	themeChanged := v.Theme != s.current.Theme
 	s.current = v
-	SaveSettings(s.prefs, v)
+	settings.Save(s.prefs, v)
 	if themeChanged {
 		fyne.CurrentApp().Settings().SetTheme(ThemeFor(v.Theme))
 	}
@@ -158,9 +161,9 @@ func (s *SettingsScreen) changed() {
 	}
 }
 
-func (s *SettingsScreen) enableProxyFields(mode ProxyMode) {
+func (s *SettingsScreen) enableProxyFields(mode netproxy.Mode) {
 	for _, e := range []*widget.Entry{s.ProxyURL, s.ProxyUser, s.ProxyPassword} {
-		if mode == ProxyManual {
+		if mode == netproxy.Manual {
 			e.Enable()
 		} else {
 			e.Disable()
@@ -187,7 +190,7 @@ func validateProxyURL(text string) error {
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	if _, err := ParseProxyURL(text); err != nil {
+	if _, err := netproxy.ParseStoredURL(text); err != nil {
 		return errors.New(lang.L(err.Error()))
 	}
 	return nil

@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+
+	"qpyhub/app/netproxy"
+	"qpyhub/app/settings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -59,13 +64,13 @@ func TestSettingsRoundTripThroughPreferences(t *testing.T) {
 	test.Type(s.ProxyPassword, "hunter2")
 	test.Type(s.CAFile, "/home/tech/corp-ca.pem")
 
-	want := Settings{Language: LanguageChinese, Theme: ThemeDark, BaudRate: 921600, ConsoleCapacity: 800,
-		LogLevel: LogDebug, ProxyMode: ProxyManual, ProxyURL: "http://proxy.corp.example:3128",
+	want := settings.Settings{Language: settings.LanguageChinese, Theme: settings.ThemeDark, BaudRate: 921600, ConsoleCapacity: 800,
+		LogLevel: settings.LogDebug, ProxyMode: netproxy.Manual, ProxyURL: "http://proxy.corp.example:3128",
 		ProxyUser: "tech", CAFile: "/home/tech/corp-ca.pem"}
-	if got := LoadSettings(a.Preferences()); got != want {
+	if got := settings.Load(a.Preferences()); got != want {
 		t.Errorf("stored\n%+v\nwant\n%+v", got, want)
 	}
-	if got := s.Current().Proxy().String(); got != "http://tech:hunter2@proxy.corp.example:3128" {
+	if got := proxyFor(t, s.Current()); got != "http://tech:hunter2@proxy.corp.example:3128" {
 		t.Errorf("proxy in memory = %q", got)
 	}
 
@@ -110,7 +115,7 @@ func TestSettingsKeepTheLastValidValue(t *testing.T) {
 	test.Type(s.Capacity, "x") // "1200x"
 	s.ProxyMode.SetSelected("Manual")
 	test.Type(s.ProxyURL, "ftp://proxy:21")
-	got := LoadSettings(a.Preferences())
+	got := settings.Load(a.Preferences())
 	if got.ConsoleCapacity != 1200 || got.ProxyURL != "" {
 		t.Errorf("stored capacity %d, proxy %q; want 1200 and nothing", got.ConsoleCapacity, got.ProxyURL)
 	}
@@ -119,44 +124,18 @@ func TestSettingsKeepTheLastValidValue(t *testing.T) {
 	}
 }
 
-func TestLoadSettingsIgnoresUnknownValues(t *testing.T) {
-	a := test.NewTempApp(t)
-	p := a.Preferences()
-	p.SetString(prefTheme, "purple")
-	p.SetString(prefLanguage, "klingon")
-	p.SetInt(prefBaudRate, 1234)
-	p.SetInt(prefConsoleCapacity, 0)
-	p.SetString(prefLogLevel, "loud")
-	p.SetString(prefProxyMode, "pac")
-	if got := LoadSettings(p); got != DefaultSettings() {
-		t.Errorf("got %+v, want the defaults", got)
+// proxyFor is the proxy the settings choose for a hub connection.
+func proxyFor(t *testing.T, s settings.Settings) string {
+	t.Helper()
+	fn, err := netproxy.Func(s.ProxyConfig())
+	if err != nil || fn == nil {
+		t.Fatalf("no proxy function: %v", err)
 	}
-}
-
-func TestParseProxyURL(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-	}{
-		{"http://proxy:8080", "http://proxy:8080"},
-		{" https://10.1.2.3:3128/ ", "https://10.1.2.3:3128"},
-		{"http://[fd00::1]:8080", "http://[fd00::1]:8080"},
-		{"proxy:8080", ""},
-		{"http://proxy", ""},
-		{"http://proxy:0", ""},
-		{"http://proxy:99999", ""},
-		{"socks5://proxy:1080", ""},
-		{"http://user:pw@proxy:8080", ""}, // the password would be stored
-		{"http://proxy:8080/path", ""},
-	} {
-		u, err := ParseProxyURL(tc.in)
-		got := ""
-		if err == nil {
-			got = u.String()
-		}
-		if got != tc.want {
-			t.Errorf("ParseProxyURL(%q) = %q (%v), want %q", tc.in, got, err, tc.want)
-		}
+	u, err := fn(&http.Request{URL: &url.URL{Scheme: "https", Host: "myhub.azure-devices.net:443"}})
+	if err != nil || u == nil {
+		t.Fatalf("no proxy: %v", err)
 	}
+	return u.String()
 }
 
 func TestThemeChoiceForcesTheVariant(t *testing.T) {
@@ -167,20 +146,20 @@ func TestThemeChoiceForcesTheVariant(t *testing.T) {
 		t.Fatal("the default theme has one background for both variants: the test proves nothing")
 	}
 	for _, tc := range []struct {
-		choice ThemeChoice
+		choice settings.ThemeChoice
 		asked  fyne.ThemeVariant
 		want   any
 	}{
-		{ThemeLight, theme.VariantDark, light},
-		{ThemeDark, theme.VariantLight, dark},
-		{ThemeSystem, theme.VariantDark, dark},
-		{ThemeSystem, theme.VariantLight, light},
+		{settings.ThemeLight, theme.VariantDark, light},
+		{settings.ThemeDark, theme.VariantLight, dark},
+		{settings.ThemeSystem, theme.VariantDark, dark},
+		{settings.ThemeSystem, theme.VariantLight, light},
 	} {
 		if got := ThemeFor(tc.choice).Color(bg, tc.asked); got != tc.want {
 			t.Errorf("%s theme asked for variant %d gives %v, want %v", tc.choice, tc.asked, got, tc.want)
 		}
 	}
-	if ThemeFor(ThemeDark).Font(fyne.TextStyle{}) != chineseFont {
+	if ThemeFor(settings.ThemeDark).Font(fyne.TextStyle{}) != chineseFont {
 		t.Error("the forced theme lost the Chinese font")
 	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"image/color"
 
+	"qpyhub/app/settings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 )
@@ -22,11 +24,11 @@ func (t variantTheme) Color(name fyne.ThemeColorName, _ fyne.ThemeVariant) color
 
 // ThemeFor is the theme for a Settings choice: qpyhub's theme following
 // the OS, or the same theme held light or dark.
-func ThemeFor(choice ThemeChoice) fyne.Theme {
+func ThemeFor(choice settings.ThemeChoice) fyne.Theme {
 	switch choice {
-	case ThemeLight:
+	case settings.ThemeLight:
 		return variantTheme{Theme: NewTheme(), variant: theme.VariantLight}
-	case ThemeDark:
+	case settings.ThemeDark:
 		return variantTheme{Theme: NewTheme(), variant: theme.VariantDark}
 	}
 	return NewTheme()

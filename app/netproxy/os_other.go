@@ -1,6 +1,6 @@
 //go:build !windows
 
-package app
+package netproxy
 
 // osProxySetting: outside Windows the system proxy is the environment's.
 func osProxySetting() *osProxy { return nil }

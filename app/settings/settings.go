@@ -1,14 +1,14 @@
-package ui
+// Package settings holds what the user chooses on the Settings screen and
+// the command line obeys too: the model and its preferences keys, the
+// preferences file itself, and the language the texts are shown in.
+package settings
 
 import (
-	"errors"
-	"net"
-	"net/url"
 	"slices"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
+
+	"qpyhub/app/netproxy"
 )
 
 // Language is the window's language choice; the stored values never change.
@@ -39,19 +39,15 @@ const (
 	LogDebug   LogLevel = "debug"
 )
 
-// ProxyMode says how connections to the cloud find a proxy.
-type ProxyMode string
-
-const (
-	// ProxySystem follows HTTPS_PROXY/HTTP_PROXY/NO_PROXY, else (Windows)
-	// the proxy of the Internet settings.
-	ProxySystem ProxyMode = "system"
-	ProxyNone   ProxyMode = "none"
-	ProxyManual ProxyMode = "manual"
-)
-
 // DefaultBaudRate is what QuecPython's REPL UART runs at.
 const DefaultBaudRate = 115200
+
+// The console keeps this many messages unless the user chooses another
+// number, and never more than MaxConsoleCapacity.
+const (
+	DefaultConsoleCapacity = 5000
+	MaxConsoleCapacity     = 200000
+)
 
 // BaudRates are the rates offered for the terminal, slowest first.
 var BaudRates = []int{9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600}
@@ -64,18 +60,18 @@ type Settings struct {
 	BaudRate        int
 	ConsoleCapacity int
 	LogLevel        LogLevel
-	ProxyMode       ProxyMode
+	ProxyMode       netproxy.Mode
 	ProxyURL        string // http(s)://host:port, for ProxyManual
 	ProxyUser       string
 	ProxyPassword   string // memory only
 	CAFile          string // PEM file replacing the built-in roots; "" for none
 }
 
-// DefaultSettings are the choices of a first start.
-func DefaultSettings() Settings {
+// Default are the choices of a first start.
+func Default() Settings {
 	return Settings{
 		Language: LanguageSystem, Theme: ThemeSystem, BaudRate: DefaultBaudRate,
-		ConsoleCapacity: DefaultLogCapacity, LogLevel: LogInfo, ProxyMode: ProxySystem,
+		ConsoleCapacity: DefaultConsoleCapacity, LogLevel: LogInfo, ProxyMode: netproxy.System,
 	}
 }
 
@@ -92,17 +88,17 @@ const (
 	prefCAFile          = "settings.caFile"
 )
 
-// LoadSettings reads the settings; a missing or unknown value (an older or
+// Load reads the settings; a missing or unknown value (an older or
 // hand-edited preferences file) falls back to the default.
-func LoadSettings(prefs fyne.Preferences) Settings {
-	d := DefaultSettings()
+func Load(prefs fyne.Preferences) Settings {
+	d := Default()
 	s := Settings{
 		Language:        oneOf(Language(prefs.String(prefLanguage)), d.Language, LanguageEnglish, LanguageChinese),
 		Theme:           oneOf(ThemeChoice(prefs.String(prefTheme)), d.Theme, ThemeLight, ThemeDark),
 		BaudRate:        prefs.IntWithFallback(prefBaudRate, d.BaudRate),
 		ConsoleCapacity: prefs.IntWithFallback(prefConsoleCapacity, d.ConsoleCapacity),
 		LogLevel:        oneOf(LogLevel(prefs.String(prefLogLevel)), d.LogLevel, LogError, LogWarning, LogDebug),
-		ProxyMode:       oneOf(ProxyMode(prefs.String(prefProxyMode)), d.ProxyMode, ProxyNone, ProxyManual),
+		ProxyMode:       oneOf(netproxy.Mode(prefs.String(prefProxyMode)), d.ProxyMode, netproxy.None, netproxy.Manual),
 		ProxyURL:        prefs.String(prefProxyURL),
 		ProxyUser:       prefs.String(prefProxyUser),
 		CAFile:          prefs.String(prefCAFile),
@@ -110,15 +106,15 @@ func LoadSettings(prefs fyne.Preferences) Settings {
 	if !slices.Contains(BaudRates, s.BaudRate) {
 		s.BaudRate = d.BaudRate
 	}
-	if s.ConsoleCapacity < 1 || s.ConsoleCapacity > MaxLogCapacity {
+	if s.ConsoleCapacity < 1 || s.ConsoleCapacity > MaxConsoleCapacity {
 		s.ConsoleCapacity = d.ConsoleCapacity
 	}
 	return s
 }
 
-// SaveSettings stores s, all but the proxy password. Unchanged values are
+// Save stores s, all but the proxy password. Unchanged values are
 // not written again: every write rewrites the preferences file.
-func SaveSettings(prefs fyne.Preferences, s Settings) {
+func Save(prefs fyne.Preferences, s Settings) {
 	for key, v := range map[string]string{
 		prefLanguage: string(s.Language), prefTheme: string(s.Theme), prefLogLevel: string(s.LogLevel),
 		prefProxyMode: string(s.ProxyMode), prefProxyURL: s.ProxyURL, prefProxyUser: s.ProxyUser, prefCAFile: s.CAFile,
@@ -142,41 +138,8 @@ func oneOf[T comparable](v, def T, others ...T) T {
 	return def
 }
 
-// errProxyURL is shown under the proxy field; its text is translated.
-var errProxyURL = errors.New("write the proxy as http://host:port or https://host:port")
-
-// ParseProxyURL checks a manual proxy address. The user name and password
-// have fields of their own, so an address carrying them is refused rather
-// than having a password end up in preferences.
-func ParseProxyURL(text string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(text))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" {
-		return nil, errProxyURL
-	}
-	host, port, err := net.SplitHostPort(u.Host)
-	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
-		return nil, errProxyURL
-	}
-	u.Path = ""
-	return u, nil
-}
-
-// Proxy is the manual proxy with its user and the in-memory password, or
-// nil when the mode is not manual or the address is unusable.
-func (s Settings) Proxy() *url.URL {
-	if s.ProxyMode != ProxyManual {
-		return nil
-	}
-	u, err := ParseProxyURL(s.ProxyURL)
-	if err != nil {
-		return nil
-	}
-	switch {
-	case s.ProxyUser != "" && s.ProxyPassword != "":
-		u.User = url.UserPassword(s.ProxyUser, s.ProxyPassword)
-	case s.ProxyUser != "":
-		u.User = url.User(s.ProxyUser)
-	}
-	return u
+// ProxyConfig is the proxy these settings choose, the in-memory password
+// included.
+func (s Settings) ProxyConfig() netproxy.Config {
+	return netproxy.Config{Mode: s.ProxyMode, URL: s.ProxyURL, User: s.ProxyUser, Password: s.ProxyPassword}
 }

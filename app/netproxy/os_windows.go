@@ -1,4 +1,4 @@
-package app
+package netproxy
 
 import "golang.org/x/sys/windows/registry"
 

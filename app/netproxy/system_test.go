@@ -1,4 +1,4 @@
-package app
+package netproxy
 
 import (
 	"net/http"
@@ -73,9 +73,9 @@ func TestSystemProxyPrefersTheEnvironment(t *testing.T) {
 	t.Setenv("https_proxy", "")
 	t.Setenv("NO_PROXY", "")
 	t.Setenv("no_proxy", "")
-	fn, err := ProxyFunc(ProxySystem, "", "", "")
+	fn, err := Func(Config{Mode: System})
 	if err != nil || fn == nil {
-		t.Fatalf("ProxyFunc(system) = %v, %v", fn != nil, err)
+		t.Fatalf("Func(system) = %v, %v", fn != nil, err)
 	}
 	req, _ := http.NewRequest(http.MethodGet, "https://myhub.azure-devices.net/$iothub/websocket", nil)
 	u, err := fn(req)

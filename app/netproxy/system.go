@@ -1,4 +1,4 @@
-package app
+package netproxy
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ func systemProxy(req *http.Request) (*url.URL, error) {
 	if envNamesProxy() {
 		return http.ProxyFromEnvironment(req)
 	}
-	if isLoopback(req.URL.Hostname()) {
+	if IsLoopback(req.URL.Hostname()) {
 		return nil, nil // the local hub is never behind the proxy
 	}
 	// Read at each connection, so a change in the OS settings applies
@@ -61,7 +61,7 @@ func parseWindowsProxy(enabled bool, server, override string) *osProxy {
 		if !perScheme {
 			addr = part
 		}
-		u, err := parseProxyURL(addr)
+		u, err := ParseURL(addr)
 		if err != nil {
 			continue
 		}

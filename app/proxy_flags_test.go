@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -13,63 +11,6 @@ import (
 	"qpyhub/cloud/hubclient/proxytest"
 	"qpyhub/cloud/hubsim"
 )
-
-func TestProxyFunc(t *testing.T) {
-	hubReq := &http.Request{URL: &url.URL{Scheme: "https", Host: "myhub.azure-devices.net:443"}}
-	tests := []struct {
-		name                      string
-		mode, raw, user, password string
-		want                      string // the proxy chosen for the hub; "" = none
-		wantErr                   bool
-	}{
-		{"none", ProxyNone, "http://ignored:1", "", "", "", false},
-		{"empty mode", "", "", "", "", "", false},
-		{"manual", ProxyManual, "http://proxy.corp:8080", "", "", "http://proxy.corp:8080", false},
-		{"bare host:port", ProxyManual, " proxy.corp:3128 ", "", "", "http://proxy.corp:3128", false},
-		{"https with slash", ProxyManual, "https://proxy.corp/", "", "", "https://proxy.corp", false},
-		{"user and password", ProxyManual, "http://proxy.corp:8080", "me", "p@ss:word", "http://me:p%40ss%3Aword@proxy.corp:8080", false},
-		{"user replaces URL's", ProxyManual, "http://old:old@proxy.corp:8080", "me", "pw", "http://me:pw@proxy.corp:8080", false},
-		{"URL's credentials kept", ProxyManual, "http://me:pw@proxy.corp:8080", "", "", "http://me:pw@proxy.corp:8080", false},
-		{"empty URL", ProxyManual, "", "", "", "", true},
-		{"socks", ProxyManual, "socks5://me:secretpw@proxy.corp:1080", "", "", "", true},
-		{"path", ProxyManual, "http://me:secretpw@proxy.corp:8080/pac", "", "", "", true},
-		{"no host", ProxyManual, "http://:8080", "", "", "", true},
-		{"bad mode", "auto", "", "", "", "", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fn, err := ProxyFunc(tt.mode, tt.raw, tt.user, tt.password)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatal("no error")
-				}
-				if strings.Contains(err.Error(), "secretpw") {
-					t.Errorf("error %q quotes the password", err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := ""
-			if fn != nil {
-				u, err := fn(hubReq)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got = u.String()
-			}
-			if got != tt.want {
-				t.Errorf("proxy = %q, want %q", got, tt.want)
-			}
-		})
-	}
-	for _, mode := range []string{ProxyEnvironment, "system"} {
-		if fn, err := ProxyFunc(mode, "", "", ""); fn == nil || err != nil {
-			t.Errorf("mode %s: function set %v, error %v; want a proxy function", mode, fn != nil, err)
-		}
-	}
-}
 
 func TestMonitorThroughProxy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
