@@ -12,7 +12,7 @@ import (
 
 // windowPackages may import fyne.io/fyne/v2/app: the one place that
 // starts the window.
-var windowPackages = map[string]bool{"qpyhub/app": true}
+var windowPackages = map[string]bool{"qpyhub/app/desktop": true}
 
 // fyneApp is Fyne's app package, spelled in two parts so that a search
 // for its quoted import path finds the packages that import it, not this
@@ -43,7 +43,20 @@ func under(prefixes ...string) func(string) bool {
 // assets and the widget-free rooms of app.
 func core(p string) bool {
 	return under("qpyhub/device", "qpyhub/cloud", "qpyhub/assets", "qpyhub/app/provision",
-		"qpyhub/app/applog", "qpyhub/app/prefstore", "qpyhub/app/secretstore")(p)
+		"qpyhub/app/applog", "qpyhub/app/prefstore", "qpyhub/app/secretstore",
+		"qpyhub/app/settings", "qpyhub/app/netproxy", "qpyhub/app/explain")(p)
+}
+
+// rooms is the composition root and the two rooms it starts.
+func rooms(p string) bool {
+	return p == "qpyhub/app" || under("qpyhub/app/cli", "qpyhub/app/desktop")(p)
+}
+
+// fyneBeyondText is any part of Fyne but its root package and lang: the
+// command line may translate, nothing more, so that it builds without cgo
+// and runs where there is no display.
+func fyneBeyondText(p string) bool {
+	return under("fyne.io")(p) && p != "fyne.io/fyne/v2" && p != "fyne.io/fyne/v2/lang"
 }
 
 var rules = []rule{
@@ -52,12 +65,12 @@ var rules = []rule{
 	{"device never imports cloud", under("qpyhub/device"), under("qpyhub/cloud"), true},
 	{"cloud never imports device", under("qpyhub/cloud"), under("qpyhub/device"), true},
 	{"the core never imports the screens", core, under("qpyhub/ui"), true},
-	{"the core never imports the composition root", core, func(p string) bool {
-		return p == "qpyhub/app" || under("qpyhub/app/cli", "qpyhub/app/desktop")(p)
-	}, true},
-	{"the screens never import the composition root", under("qpyhub/ui"), func(p string) bool {
-		return p == "qpyhub/app" || under("qpyhub/app/cli", "qpyhub/app/desktop")(p)
-	}, true},
+	{"the core never imports the composition root", core, rooms, true},
+	{"the screens never import the composition root", under("qpyhub/ui"), rooms, true},
+	{"the core uses no Fyne but translations", core, fyneBeyondText, true},
+	{"the command line never imports the screens", under("qpyhub/app/cli"), under("qpyhub/ui", "qpyhub/app/desktop"), true},
+	{"the command line uses no Fyne but translations", under("qpyhub/app/cli"), fyneBeyondText, true},
+	{"the window never imports the command line", under("qpyhub/app/desktop"), under("qpyhub/app/cli"), true},
 	{"only the window's package imports Fyne's app package",
 		func(p string) bool { return !windowPackages[p] },
 		func(p string) bool { return p == fyneApp }, false},
@@ -137,11 +150,14 @@ func TestLayering(t *testing.T) {
 func TestLayeringRulesCatchForbiddenImports(t *testing.T) {
 	allowed := graph{
 		direct: map[string][]string{
-			"qpyhub/app":          {fyneApp, "qpyhub/ui", "qpyhub/app/provision"},
-			"qpyhub/ui":           {"fyne.io/fyne/v2", "qpyhub/app/provision", "qpyhub/device/ports"},
-			"qpyhub/app/provision":    {"qpyhub/device/repl", "qpyhub/cloud"},
-			"qpyhub/device/repl":  {"go.bug.st/serial"},
-			"qpyhub/cloud/hubsim": {"qpyhub/cloud"},
+			"qpyhub/app":           {"qpyhub/app/cli", "qpyhub/app/desktop"},
+			"qpyhub/app/desktop":   {fyneApp, "qpyhub/ui", "qpyhub/app/provision"},
+			"qpyhub/app/cli":       {"fyne.io/fyne/v2/lang", "qpyhub/app/settings", "qpyhub/app/provision"},
+			"qpyhub/app/settings":  {"fyne.io/fyne/v2", "fyne.io/fyne/v2/lang", "qpyhub/app/netproxy"},
+			"qpyhub/ui":            {"fyne.io/fyne/v2", "qpyhub/app/provision", "qpyhub/device/ports"},
+			"qpyhub/app/provision": {"qpyhub/device/repl", "qpyhub/cloud"},
+			"qpyhub/device/repl":   {"go.bug.st/serial"},
+			"qpyhub/cloud/hubsim":  {"qpyhub/cloud"},
 		},
 	}
 	allowed.deps = allowed.direct
@@ -157,6 +173,13 @@ func TestLayeringRulesCatchForbiddenImports(t *testing.T) {
 		{"qpyhub/device/probe", "qpyhub/app"},
 		{"qpyhub/ui", "qpyhub/app"},
 		{"qpyhub/ui", fyneApp},
+		{"qpyhub/app", fyneApp},
+		{"qpyhub/app/cli", "qpyhub/ui"},
+		{"qpyhub/app/cli", "fyne.io/fyne/v2/widget"},
+		{"qpyhub/app/cli", "qpyhub/app/desktop"},
+		{"qpyhub/app/desktop", "qpyhub/app/cli"},
+		{"qpyhub/app/settings", "fyne.io/fyne/v2/widget"},
+		{"qpyhub/app/provision", "qpyhub/app/cli"},
 	}
 	for _, b := range bad {
 		g := graph{direct: map[string][]string{}, deps: map[string][]string{}}

@@ -2,9 +2,7 @@ package settings
 
 import (
 	"encoding/json"
-	"io/fs"
 	"os"
-	"path"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -55,7 +53,7 @@ func ApplyLanguage(prefs fyne.Preferences) {
 // matches, l is what it shows. Registering also makes Fyne read the
 // locale again.
 func forceLanguage(l Language) {
-	data, err := textsOf(assets.Translations, "translations", string(l))
+	data, err := textsJSON(string(l))
 	if err != nil {
 		fyne.LogError("reading the translations", err)
 		return
@@ -67,25 +65,11 @@ func forceLanguage(l Language) {
 	}
 }
 
-// textsOf merges the "<area>.<language>.json" files of dir into one.
-func textsOf(fsys fs.FS, dir, language string) ([]byte, error) {
-	names, err := fs.Glob(fsys, path.Join(dir, "*."+language+".json"))
+// textsJSON is one language's texts as Fyne's lang package reads them.
+func textsJSON(language string) ([]byte, error) {
+	m, err := assets.Texts(language)
 	if err != nil {
 		return nil, err
 	}
-	all := map[string]string{}
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		var m map[string]string
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, err
-		}
-		for k, v := range m {
-			all[k] = v
-		}
-	}
-	return json.Marshal(all)
+	return json.Marshal(m)
 }

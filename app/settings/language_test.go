@@ -1,12 +1,10 @@
 package settings
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"fyne.io/fyne/v2/lang"
 )
@@ -24,26 +22,6 @@ func TestLanguageEnv(t *testing.T) {
 		if got := languageEnv(tc.choice); got != tc.want {
 			t.Errorf("languageEnv(%q) = %q, want %q", tc.choice, got, tc.want)
 		}
-	}
-}
-
-func TestTextsOfMergesOneLanguage(t *testing.T) {
-	fsys := fstest.MapFS{
-		"tr/a.en.json":      {Data: []byte(`{"Ports":"Ports"}`)},
-		"tr/b.en.json":      {Data: []byte(`{"Quit":"Quit"}`)},
-		"tr/a.zh_Hans.json": {Data: []byte(`{"Ports":"端口"}`)},
-	}
-	data, err := textsOf(fsys, "tr", "zh_Hans")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil || len(m) != 1 || m["Ports"] != "端口" {
-		t.Errorf("zh_Hans texts %v (%v)", m, err)
-	}
-	data, _ = textsOf(fsys, "tr", "en")
-	if err := json.Unmarshal(data, &m); err != nil || len(m) != 2 {
-		t.Errorf("en texts %v (%v)", m, err)
 	}
 }
 
