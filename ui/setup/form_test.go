@@ -37,7 +37,7 @@ func TestSetupFormErrorsUnderTheRightField(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newSetupRig(t, nil, replPort("/dev/ttyUSB2", "A"), replPort("/dev/ttyUSB7", "B"))
 			if tc.tray {
-				r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[setupEveryModule])
+				r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[everyModule])
 			}
 			d := r.screen.Identity
 			d.Mode.SetSelected(d.Mode.Options[tc.mode])
@@ -128,7 +128,7 @@ func TestSetupTemplatePreviewAndMistakes(t *testing.T) {
 	if d.IDTemplate.ErrorText() != "" {
 		t.Errorf("one module, fixed id refused: %q", d.IDTemplate.ErrorText())
 	}
-	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[setupEveryModule])
+	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[everyModule])
 	if !strings.Contains(d.IDTemplate.ErrorText(), "Every module needs its own id") {
 		t.Errorf("tray with a fixed id: %q", d.IDTemplate.ErrorText())
 	}
@@ -170,7 +170,7 @@ func TestSetupNeedsAModule(t *testing.T) {
 	if r.screen.Running() || !strings.Contains(r.screen.FormError.Text, "No module to set up") {
 		t.Errorf("running=%v, %q", r.screen.Running(), r.screen.FormError.Text)
 	}
-	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[setupEveryModule])
+	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[everyModule])
 	if !strings.Contains(r.screen.Modules.PortList.Text, "No Quectel REPL port found") {
 		t.Errorf("tray port list: %q", r.screen.Modules.PortList.Text)
 	}

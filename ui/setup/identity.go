@@ -14,7 +14,7 @@ import (
 )
 
 // Identity choices, in the order the radio shows them.
-var setupIdentities = []provision.IdentityMode{provision.IdentityDevice, provision.IdentityRegistry, provision.IdentityDPS}
+var identityModes = []provision.IdentityMode{provision.IdentityDevice, provision.IdentityRegistry, provision.IdentityDPS}
 
 // identityStep is step 2: where each module's cloud identity comes from.
 type identityStep struct {
@@ -122,7 +122,7 @@ func (d *identityStep) Content() fyne.CanvasObject { return d.box }
 func (d *identityStep) mode() provision.IdentityMode {
 	for i, o := range d.Mode.Options {
 		if o == d.Mode.Selected {
-			return setupIdentities[i]
+			return identityModes[i]
 		}
 	}
 	return provision.IdentityRegistry
@@ -130,7 +130,7 @@ func (d *identityStep) mode() provision.IdentityMode {
 
 func (d *identityStep) showMode() {
 	for i, b := range d.boxes {
-		if setupIdentities[i] == d.mode() {
+		if identityModes[i] == d.mode() {
 			b.Show()
 		} else {
 			b.Hide()

@@ -28,8 +28,8 @@ type modulesStep struct {
 
 // Choices of Which, in order.
 const (
-	setupOneModule = iota
-	setupEveryModule
+	oneModule = iota
+	everyModule
 )
 
 func newModulesStep(current *widgets.ModulePort, listPorts func() []ports.Port, changed func()) *modulesStep {
@@ -40,7 +40,7 @@ func newModulesStep(current *widgets.ModulePort, listPorts func() []ports.Port, 
 	m.PortList = widget.NewLabel("")
 	m.PortList.Wrapping = fyne.TextWrapWord
 	m.PortList.TextStyle = fyne.TextStyle{Monospace: true}
-	m.Which.SetSelected(m.Which.Options[setupOneModule])
+	m.Which.SetSelected(m.Which.Options[oneModule])
 	m.Override = widget.NewCheck(lang.L("Go on even if the module check fails (the record says so)"), nil)
 	m.box = container.NewVBox(m.Which, m.PortList, m.Override)
 	current.OnChanged(func(ports.Port) { m.refresh() })
@@ -52,7 +52,7 @@ func (m *modulesStep) Content() fyne.CanvasObject { return m.box }
 
 // every tells whether the whole tray is chosen.
 func (m *modulesStep) every() bool {
-	return m.Which.Selected == m.Which.Options[setupEveryModule]
+	return m.Which.Selected == m.Which.Options[everyModule]
 }
 
 // targets are the port names that Start would set up, in order.

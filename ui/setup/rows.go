@@ -29,8 +29,8 @@ type moduleRow struct {
 	box            *fyne.Container
 }
 
-// setupColumns are the table's column titles, in order.
-func setupColumns() []string {
+// columnTitles are the table's column titles, in order.
+func columnTitles() []string {
 	return []string{lang.L("Port"), "IMEI", lang.L("Device ID"), lang.L("Stage"), lang.L("Progress"), lang.L("State")}
 }
 
@@ -58,7 +58,7 @@ func newModuleRow(port string) *moduleRow {
 	r.TLSNote = widget.NewLabel("")
 	r.TLSNote.Wrapping = fyne.TextWrapWord
 	r.tls = container.NewBorder(nil, nil, r.TLSIcon, nil, r.TLSNote)
-	grid := container.New(setupColumnsLayout{},
+	grid := container.New(columnsLayout{},
 		r.Port, r.IMEI, container.NewBorder(nil, nil, nil, r.CopyID, r.DeviceID), r.Stage, container.NewPadded(r.Bar), r.State)
 	r.box = container.NewVBox(grid, r.Detail, r.tls, widget.NewSeparator())
 	r.wait()
@@ -113,7 +113,7 @@ func (r *moduleRow) progress(p provision.Progress, mask func(string) string) {
 	if p.DeviceID != "" {
 		r.setDeviceID(p.DeviceID)
 	}
-	r.Stage.SetText(setupStageName(p.Stage))
+	r.Stage.SetText(stageName(p.Stage))
 	if p.Fraction > r.Bar.Value {
 		r.Bar.SetValue(min(p.Fraction, 1))
 	}
@@ -134,7 +134,7 @@ func (r *moduleRow) finish(res provision.Result, mask func(string) string) {
 	if res.DeviceID != "" {
 		r.setDeviceID(res.DeviceID)
 	}
-	r.Stage.SetText(setupStageName(res.Stage)) // the failing stage; none when online
+	r.Stage.SetText(stageName(res.Stage)) // the failing stage; none when online
 	r.showTLS(res, mask)
 	if res.Result == provision.ResultOnline {
 		r.result = provision.ResultOnline
@@ -197,9 +197,9 @@ func failureText(res provision.Result) string {
 	return strings.Join(lines, "\n")
 }
 
-// setupStageName names a pipeline stage in the technician's language;
+// stageName names a pipeline stage in the technician's language;
 // a stage it does not know keeps its id.
-func setupStageName(id string) string {
+func stageName(id string) string {
 	names := map[string]string{
 		provision.StageModule:      lang.L("Module check"),
 		provision.StageIdentity:    lang.L("Identity"),

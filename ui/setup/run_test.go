@@ -28,7 +28,7 @@ func trayRig(t *testing.T) *setupRig {
 	at := replPort("/dev/ttyUSB1", "A")
 	at.Role, at.Interface = "at", 2
 	r := newSetupRig(t, nil, replPort("/dev/ttyUSB2", "A"), at, replPort("/dev/ttyUSB7", "B"), replPort("/dev/ttyUSB12", "C"))
-	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[setupEveryModule])
+	r.screen.Modules.Which.SetSelected(r.screen.Modules.Which.Options[everyModule])
 	r.fillNewDevice()
 	return r
 }

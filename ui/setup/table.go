@@ -22,12 +22,12 @@ type runTable struct {
 func newRunTable() *runTable {
 	t := &runTable{byPort: map[string]*moduleRow{}, rows: container.NewVBox()}
 	var titles []fyne.CanvasObject
-	for _, c := range setupColumns() {
+	for _, c := range columnTitles() {
 		title := widget.NewLabelWithStyle(c, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Truncation = fyne.TextTruncateEllipsis // a narrow window cuts titles, never overlaps them
 		titles = append(titles, title)
 	}
-	header := container.New(setupColumnsLayout{}, titles...)
+	header := container.New(columnsLayout{}, titles...)
 	t.box = container.NewVBox(header, widget.NewSeparator(), t.rows)
 	return t
 }
@@ -110,29 +110,29 @@ func (t *runTable) counts() (online, failed int) {
 	return online, failed
 }
 
-// setupColumnWeights share a row's width out to the columns: the ids and
+// columnWeights share a row's width out to the columns: the ids and
 // the IMEI need more room than the state.
-var setupColumnWeights = []float32{1.5, 1.6, 2.2, 1.4, 1.5, 1.5}
+var columnWeights = []float32{1.5, 1.6, 2.2, 1.4, 1.5, 1.5}
 
-// setupColumnsLayout lines the header and every row up in the same
+// columnsLayout lines the header and every row up in the same
 // columns, each as wide as its weight's share of the row.
-type setupColumnsLayout struct{}
+type columnsLayout struct{}
 
-func (setupColumnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (columnsLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	var total float32
-	for _, w := range setupColumnWeights {
+	for _, w := range columnWeights {
 		total += w
 	}
 	x := float32(0)
 	for i, o := range objects {
-		w := size.Width * setupColumnWeights[i%len(setupColumnWeights)] / total
+		w := size.Width * columnWeights[i%len(columnWeights)] / total
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w
 	}
 }
 
-func (setupColumnsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (columnsLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var h, w float32
 	for _, o := range objects {
 		m := o.MinSize()
