@@ -98,7 +98,7 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 	s.Mode.Required = true
 
 	s.buildOutputs()
-	s.Decode = NewDecodePanel(now)
+	s.Decode = newDecodePanel(now)
 
 	inputs := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("One device, one secret, or one type, one secret"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

@@ -23,8 +23,8 @@ type DecodePanel struct {
 	now                                 func() time.Time
 }
 
-// NewDecodePanel builds the panel; now is the clock expiry is measured by.
-func NewDecodePanel(now func() time.Time) *DecodePanel {
+// newDecodePanel builds the panel; now is the clock expiry is measured by.
+func newDecodePanel(now func() time.Time) *DecodePanel {
 	p := &DecodePanel{now: now}
 	token := widget.NewMultiLineEntry()
 	token.SetPlaceHolder("SharedAccessSignature sr=…&sig=…&se=…")

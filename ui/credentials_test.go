@@ -228,7 +228,7 @@ func TestDecodePanel(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			test.NewTempApp(t)
-			p := NewDecodePanel(func() time.Time { return fixedNow })
+			p := newDecodePanel(func() time.Time { return fixedNow })
 			test.NewTempWindow(t, p.Content())
 			test.Type(p.Token.Entry, tc.token)
 			test.Type(p.Key.Entry, tc.key)
@@ -247,7 +247,7 @@ func TestDecodePanel(t *testing.T) {
 
 func TestDecodePanelRejectsGarbage(t *testing.T) {
 	test.NewTempApp(t)
-	p := NewDecodePanel(func() time.Time { return fixedNow })
+	p := newDecodePanel(func() time.Time { return fixedNow })
 	test.NewTempWindow(t, p.Content())
 	test.Type(p.Token.Entry, "hello world")
 	if !p.Token.Error.Visible() || p.Token.ErrorText() == "" {

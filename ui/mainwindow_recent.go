@@ -19,25 +19,25 @@ const (
 	prefRecentDevices = "recent.devices"
 )
 
-// RecentList is a short most-recent-first list of values kept in
+// recentList is a short most-recent-first list of values kept in
 // preferences, such as hub host names. It must never hold a secret.
-type RecentList struct {
+type recentList struct {
 	prefs fyne.Preferences
 	key   string
 	max   int
 }
 
-// NewRecentList keeps up to max values under key.
-func NewRecentList(prefs fyne.Preferences, key string, max int) *RecentList {
-	return &RecentList{prefs: prefs, key: key, max: max}
+// newRecentList keeps up to max values under key.
+func newRecentList(prefs fyne.Preferences, key string, max int) *recentList {
+	return &recentList{prefs: prefs, key: key, max: max}
 }
 
 // Items are the values, the most recent first.
-func (r *RecentList) Items() []string { return r.prefs.StringList(r.key) }
+func (r *recentList) Items() []string { return r.prefs.StringList(r.key) }
 
 // Add puts v first, drops an older copy of it and the oldest values beyond
 // the limit; blank values are ignored.
-func (r *RecentList) Add(v string) {
+func (r *recentList) Add(v string) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return
@@ -55,7 +55,7 @@ func (r *RecentList) Add(v string) {
 // offerRecent turns f's entry into a SelectEntry whose drop-down offers
 // the recent values. The embedded Entry stays f.Entry, so the screen that
 // owns f keeps reading and writing it as before.
-func offerRecent(f *widgets.InputField, list *RecentList) *widget.SelectEntry {
+func offerRecent(f *widgets.InputField, list *recentList) *widget.SelectEntry {
 	old := f.Entry
 	se := widget.NewSelectEntry(nil)
 	showRecent(se, list.Items())

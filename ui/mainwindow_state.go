@@ -30,8 +30,8 @@ const (
 // remembered is the state restored at start and saved at close.
 type remembered struct {
 	prefs         fyne.Preferences
-	hosts         *RecentList
-	devices       *RecentList
+	hosts         *recentList
+	devices       *recentList
 	hostChoices   *widget.SelectEntry
 	deviceChoices *widget.SelectEntry
 	caFile        string // the settings' CA file last put into the console
@@ -52,8 +52,8 @@ func WindowSize(prefs fyne.Preferences, fallback fyne.Size) fyne.Size {
 // so the last module port is chosen again as soon as it shows up.
 func (m *MainWindow) restoreState(prefs fyne.Preferences) {
 	r := &remembered{prefs: prefs,
-		hosts:   NewRecentList(prefs, prefRecentHosts, recentMax),
-		devices: NewRecentList(prefs, prefRecentDevices, recentMax),
+		hosts:   newRecentList(prefs, prefRecentHosts, recentMax),
+		devices: newRecentList(prefs, prefRecentDevices, recentMax),
 	}
 	m.remembered = r
 	r.hostChoices = offerRecent(m.Credentials.Host, r.hosts)

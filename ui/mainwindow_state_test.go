@@ -29,14 +29,14 @@ func newTestMainWindow(t *testing.T) (*MainWindow, fyne.Window) {
 
 func TestRecentListKeepsTheLatestFirst(t *testing.T) {
 	a := test.NewTempApp(t)
-	r := NewRecentList(a.Preferences(), "recent.test", 3)
+	r := newRecentList(a.Preferences(), "recent.test", 3)
 	for _, v := range []string{"a", " b ", "", "a", "c", "d"} {
 		r.Add(v)
 	}
 	if got, want := r.Items(), []string{"d", "c", "a"}; !slices.Equal(got, want) {
 		t.Errorf("items %q, want %q", got, want)
 	}
-	if got := NewRecentList(a.Preferences(), "recent.test", 3).Items(); !slices.Equal(got, []string{"d", "c", "a"}) {
+	if got := newRecentList(a.Preferences(), "recent.test", 3).Items(); !slices.Equal(got, []string{"d", "c", "a"}) {
 		t.Errorf("another list on the same preferences sees %q", got)
 	}
 }

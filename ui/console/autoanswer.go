@@ -14,8 +14,8 @@ import (
 // autoAnswerTimeout bounds one automatic answer; the caller gave up by then.
 const autoAnswerTimeout = 30 * time.Second
 
-// AutoAnswer is the answer given to every call of one method.
-type AutoAnswer struct {
+// answerRule is the answer given to every call of one method.
+type answerRule struct {
 	Method  string
 	Status  int
 	Payload json.RawMessage
@@ -25,14 +25,14 @@ type AutoAnswer struct {
 // the pump consults it on its own goroutine, the UI edits it.
 type autoAnswers struct {
 	mu      sync.Mutex
-	rules   map[string]AutoAnswer
+	rules   map[string]answerRule
 	session DeviceSession
 	pump    *eventPump
 	now     func() time.Time
 }
 
 func newAutoAnswers() *autoAnswers {
-	return &autoAnswers{rules: map[string]AutoAnswer{}, now: time.Now}
+	return &autoAnswers{rules: map[string]answerRule{}, now: time.Now}
 }
 
 // bind makes session the one that answers, and pump the log of answers.
@@ -42,7 +42,7 @@ func (a *autoAnswers) bind(session DeviceSession, pump *eventPump, now func() ti
 	a.session, a.pump, a.now = session, pump, now
 }
 
-func (a *autoAnswers) set(r AutoAnswer) {
+func (a *autoAnswers) set(r answerRule) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.rules[r.Method] = r
@@ -55,10 +55,10 @@ func (a *autoAnswers) remove(method string) {
 }
 
 // list returns the rules by method name.
-func (a *autoAnswers) list() []AutoAnswer {
+func (a *autoAnswers) list() []answerRule {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	out := make([]AutoAnswer, 0, len(a.rules))
+	out := make([]answerRule, 0, len(a.rules))
 	for _, r := range a.rules {
 		out = append(out, r)
 	}

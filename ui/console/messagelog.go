@@ -82,8 +82,8 @@ type MessageLog struct {
 	text      string // lower-case filter text
 }
 
-// NewMessageLog makes a log that keeps capacity entries.
-func NewMessageLog(capacity int) *MessageLog {
+// newMessageLog makes a log that keeps capacity entries.
+func newMessageLog(capacity int) *MessageLog {
 	l := &MessageLog{nextSeq: 1, maxBytes: maxLogBytes}
 	l.SetCapacity(capacity)
 	return l

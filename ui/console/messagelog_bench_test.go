@@ -31,7 +31,7 @@ func benchEvents(n int) []hubclient.Event {
 // messages, as ten flushes a second would at 10 000 messages a second),
 // and the log adds it to the ring and the filtered view.
 func BenchmarkConsolePipeline(b *testing.B) {
-	log := NewMessageLog(settings.DefaultConsoleCapacity)
+	log := newMessageLog(settings.DefaultConsoleCapacity)
 	log.SetFilter(KindAll, "temperature")
 	p := &eventPump{limit: settings.DefaultConsoleCapacity}
 	p.post = func(f func()) { f() }
@@ -61,7 +61,7 @@ func BenchmarkMessageLogHeld(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		log := NewMessageLog(settings.DefaultConsoleCapacity)
+		log := newMessageLog(settings.DefaultConsoleCapacity)
 		for _, ev := range evs {
 			log.Add(entryFromEvent(ev))
 		}
@@ -77,7 +77,7 @@ func BenchmarkMessageLogHeld(b *testing.B) {
 // BenchmarkFilterChange is the cost of typing one character in the filter
 // with a full log.
 func BenchmarkFilterChange(b *testing.B) {
-	log := NewMessageLog(settings.DefaultConsoleCapacity)
+	log := newMessageLog(settings.DefaultConsoleCapacity)
 	for _, ev := range benchEvents(settings.DefaultConsoleCapacity) {
 		log.Add(entryFromEvent(ev))
 	}

@@ -21,10 +21,10 @@ type exportedEntry struct {
 	Truncated     int               `json:"truncatedBytes,omitempty"`
 }
 
-// WriteJSONLines writes entries as JSON lines, one object per message.
+// writeJSONLines writes entries as JSON lines, one object per message.
 // Anything shaped like a key or SAS signature is blanked first: entries
 // carry none, but a payload someone typed might.
-func WriteJSONLines(w io.Writer, entries []*LogEntry) error {
+func writeJSONLines(w io.Writer, entries []*LogEntry) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)

@@ -23,7 +23,7 @@ func c2dEvent(i int, payload string) *hubclient.C2DMessage {
 }
 
 func TestMessageLogRingKeepsTheNewest(t *testing.T) {
-	l := NewMessageLog(3)
+	l := newMessageLog(3)
 	for i := range 5 {
 		l.Add(entryFromEvent(c2dEvent(i, "m"+strconv.Itoa(i))))
 	}
@@ -42,7 +42,7 @@ func TestMessageLogRingKeepsTheNewest(t *testing.T) {
 }
 
 func TestMessageLogFilterFollowsEvictions(t *testing.T) {
-	l := NewMessageLog(4)
+	l := newMessageLog(4)
 	l.SetFilter(KindC2D, "HOT")
 	dropped := 0
 	for i := range 10 {
@@ -70,7 +70,7 @@ func TestMessageLogFilterFollowsEvictions(t *testing.T) {
 }
 
 func TestMessageLogByteBudget(t *testing.T) {
-	l := NewMessageLog(1000)
+	l := newMessageLog(1000)
 	l.maxBytes = 10 << 10
 	big := strings.Repeat("x", 4<<10)
 	for i := range 10 {
@@ -109,7 +109,7 @@ func TestWriteJSONLinesRemovesSecrets(t *testing.T) {
 		entryFromEvent(&hubclient.C2DMessage{Payload: []byte{0xff, 0xfe}}),
 	}
 	var buf bytes.Buffer
-	if err := WriteJSONLines(&buf, entries); err != nil {
+	if err := writeJSONLines(&buf, entries); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

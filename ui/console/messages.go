@@ -41,7 +41,7 @@ type MessagePanel struct {
 }
 
 func newMessagePanel(s *Screen) *MessagePanel {
-	m := &MessagePanel{s: s, Log: NewMessageLog(settings.DefaultConsoleCapacity), selIndex: -1}
+	m := &MessagePanel{s: s, Log: newMessageLog(settings.DefaultConsoleCapacity), selIndex: -1}
 	m.List = widget.NewList(m.Log.ViewLen, newMessageRow, m.updateRow)
 	m.rowHeight = newMessageRow().MinSize().Height
 	m.List.OnSelected = m.selectRow
@@ -259,7 +259,7 @@ func (m *MessagePanel) keepSelection() {
 
 // exportTo writes the messages passing the filter as JSON lines.
 func (m *MessagePanel) exportTo(w io.Writer) error {
-	return WriteJSONLines(w, m.Log.Visible())
+	return writeJSONLines(w, m.Log.Visible())
 }
 
 func (m *MessagePanel) exportDialog() {

@@ -182,7 +182,7 @@ func (p *MethodPanel) addRule() {
 		p.RuleMethod.SetError(err)
 		return
 	}
-	p.auto.set(AutoAnswer{Method: name, Status: status, Payload: payload})
+	p.auto.set(answerRule{Method: name, Status: status, Payload: payload})
 	p.RuleMethod.Entry.SetText("")
 	p.showRules()
 }
