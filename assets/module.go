@@ -2,12 +2,17 @@ package assets
 
 import "embed"
 
-// Module holds the program written onto QuecPython modules: module/main.py
-// (the autostart) and module/qpyhub_app.py, with module/README.md, which
-// explains the config file and the status lines they print.
+// Module holds what is written onto QuecPython modules: module/qpyhub.py
+// (the library applications use to reach IoT Hub), module/qpyhub_app.py
+// (qpyhub's check program, one user of the library) and module/main.py
+// (the autostart), with module/README.md, which explains the library,
+// the config file and the status lines.
 //
 //go:embed module/*.py module/README.md
 var Module embed.FS
+
+// ModuleLibrary is qpyhub.py, the library; it goes to /usr/qpyhub.py.
+func ModuleLibrary() []byte { return mustModuleFile("qpyhub.py") }
 
 // ModuleProgram is qpyhub_app.py, the program that takes a module online;
 // it goes to /usr/qpyhub_app.py.

@@ -91,6 +91,7 @@ func startProgram(t *testing.T, ctx context.Context, scenario map[string]any, co
 	t.Helper()
 	p, err := testpeer.Start(ctx, testpeer.Options{Scenario: scenario, Files: map[string][]byte{
 		"main.py":            assets.ModuleMain(),
+		"qpyhub.py":          assets.ModuleLibrary(),
 		"qpyhub_app.py":      assets.ModuleProgram(),
 		"qpyhub_config.json": config,
 	}})
