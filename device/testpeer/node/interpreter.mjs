@@ -12,9 +12,15 @@ const SKIP_DIRS = new Set(["/dev", "/proc", "/tmp", "/home"]);
 const networks = new WeakMap();
 
 // The built-in time module sleeps by spinning and cannot see Ctrl-C, so
-// utime/time are replaced by this wrapper around the peer's JS sleep.
+// utime/time are replaced by this wrapper around the peer's JS sleep. Its
+// time() is a float; the firmware's (modutime.c) is a whole number.
 const TIME_SHADOW = `from time import *
+import time as _time
 import qpy_peer as _peer
+
+
+def time():
+    return int(_time.time())
 
 
 def sleep(s):
