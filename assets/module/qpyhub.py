@@ -482,8 +482,8 @@ def _query(topic, name):
 def _bag(pairs):
     # A topic property bag; '+' is an MQTT wildcard, so a space is %20.
     # System properties keep their '$' ('$.ct').
-    return '&'.join([quote(k).replace('%24', '$') + '=' + quote(str(v)).replace('+', '%20')
-                     for k, v in pairs])
+    return '&'.join([quote(k).replace('+', '%20').replace('%24', '$') + '=' +
+                     quote(str(v)).replace('+', '%20') for k, v in pairs])
 
 
 def _properties(bag):
