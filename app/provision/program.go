@@ -15,6 +15,7 @@ const launcherName = "main.py"
 // launcher main.py last.
 func ModuleProgram() ([]ModuleFile, error) {
 	return []ModuleFile{
+		{Name: "qpyhub.py", Data: assets.ModuleLibrary()},
 		{Name: "qpyhub_app.py", Data: assets.ModuleProgram()},
 		{Name: launcherName, Data: assets.ModuleMain()},
 	}, nil
