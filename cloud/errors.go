@@ -1,10 +1,12 @@
 package cloud
 
-// FieldError says which field of the user's input is wrong and why.
+// FieldError says which field of the user's input is wrong and why. It is
+// also what the device session (hubclient), DPS and the registry client
+// answer for a configuration they cannot use, each with its own reasons.
 // Field is the name the user sees ("SharedAccessKey", "HostName",
-// "registration id", "expiry"); Reason is a constant English phrase, so a
-// user interface can translate it and put it next to the field. Neither
-// ever holds the value itself: the value may be a secret.
+// "registration id", "expiry", "server"); Reason is a constant English
+// phrase, so a user interface can translate it and put it next to the
+// field. Neither ever holds the value itself: the value may be a secret.
 type FieldError struct {
 	Field  string
 	Reason string

@@ -50,14 +50,6 @@ func Reasons() []string {
 // ReasonNotAuthorized, for callers that branch with errors.Is.
 var ErrNotAuthorized = errors.New("dps: " + ReasonNotAuthorized)
 
-// ConfigError names a Config field that cannot be used.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string { return "dps: " + e.Field + " " + e.Reason }
-
 // ConnectError says why the device could not talk to DPS at all. Addr is
 // where it dialed; Err is the underlying cause, which never holds a secret.
 type ConnectError struct {
@@ -120,20 +112,8 @@ func refusalReason(status int) string {
 	return ReasonRejected
 }
 
-// classifyConnectError maps what paho and the network said to advice.
-func classifyConnectError(addr string, err error) *ConnectError {
-	ce := &ConnectError{Addr: addr, Err: err}
-	var pe *wsdial.ProxyError
-	if errors.As(err, &pe) { // the service was never reached
-		ce.Reason, ce.Err = pe.Reason, pe
-		return ce
-	}
-	ce.Reason = connectReasons[connfail.Classify(err)]
-	return ce
-}
-
 // connectReasons words each kind of failed connection for this service.
-var connectReasons = map[connfail.Kind]string{
+var connectReasons = connfail.Wording{
 	connfail.Unreachable:   ReasonUnreachable,
 	connfail.NotAuthorized: ReasonNotAuthorized,
 	connfail.Unavailable:   ReasonUnavailable,

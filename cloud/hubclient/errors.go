@@ -53,14 +53,6 @@ func Reasons() []string {
 	}
 }
 
-// ConfigError names a Config field that cannot be used.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string { return "hubclient: " + e.Field + " " + e.Reason }
-
 // ConnectError says why a connection attempt failed, with advice in Reason.
 // Addr is where the session dialed; Err is the underlying cause, which never
 // holds a secret.
@@ -117,19 +109,8 @@ func (e *EndedError) Error() string { return "hubclient: the session ended: " + 
 
 func (e *EndedError) Is(target error) bool { return target == ErrClosed }
 
-// classifyConnectError maps what paho and the network said to advice.
-func classifyConnectError(addr string, err error) *ConnectError {
-	ce := &ConnectError{Addr: addr, Err: err}
-	if pe, ok := proxyErrorOf(err); ok { // the hub was never reached
-		ce.Reason, ce.Err = pe.Reason, pe
-		return ce
-	}
-	ce.Reason = connectReasons[connfail.Classify(err)]
-	return ce
-}
-
 // connectReasons words each kind of failed connection for this service.
-var connectReasons = map[connfail.Kind]string{
+var connectReasons = connfail.Wording{
 	connfail.Unreachable:   ReasonUnreachable,
 	connfail.NotAuthorized: ReasonNotAuthorized,
 	connfail.Unavailable:   ReasonUnavailable,
