@@ -14,6 +14,32 @@ const (
 	RoleUnknown Role = "unknown"
 )
 
+// Label is the role in one English word, the same on the command line and
+// in the window; callers translate it (the words are in Labels).
+func (r Role) Label() string {
+	switch r {
+	case RoleREPL:
+		return "REPL"
+	case RoleAT:
+		return "AT"
+	case RoleDiag:
+		return "diagnostics"
+	case RoleNMEA:
+		return "NMEA"
+	}
+	return "unknown"
+}
+
+// Labels lists every word Label answers, so a user interface can check
+// that it translates them all.
+func Labels() []string {
+	var out []string
+	for _, r := range []Role{RoleREPL, RoleAT, RoleDiag, RoleNMEA, RoleUnknown} {
+		out = append(out, r.Label())
+	}
+	return out
+}
+
 // QuectelVID is the USB vendor id of Quectel modules.
 const QuectelVID = 0x2C7C
 
