@@ -3,6 +3,8 @@ package provision
 import (
 	"errors"
 	"strings"
+
+	"qpyhub/device/moduleapp"
 )
 
 // StageError is one stage's failure: the cause and the next step as
@@ -87,7 +89,7 @@ const (
 	PhraseNoBackup          = "there is no backup of main.py on the module"
 	AdviceNoBackup          = "nothing to restore: the module's main.py was not replaced by a setup, or the backup was removed"
 	WarningLongToken        = "the token lives longer than 30 days: if it leaks it stays valid until it expires or the device key is rolled"
-	WarningConfigReadable   = "the module's file system has no file permissions: anyone with the USB cable can read the key in /usr/qpyhub_config.json"
+	WarningConfigReadable   = "the module's file system has no file permissions: anyone with the USB cable can read the key in " + moduleapp.ConfigPath
 )
 
 // Module failure advice by the stage the program named in its fail line.

@@ -1,6 +1,7 @@
 package moduleapp
 
 import (
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,5 +42,26 @@ func TestProgramSuitsOldFirmware(t *testing.T) {
 	}
 	if strings.Contains(string(assets.ModuleProgram()), "\t") {
 		t.Errorf("qpyhub_app.py has tabs")
+	}
+}
+
+// The program reads its config and keeps its DPS assignment where the PC
+// side writes and removes them; main.py imports the program by its name.
+func TestProgramPathsMatchTheConstants(t *testing.T) {
+	program := string(assets.ModuleProgram())
+	for name, want := range map[string]string{"CONFIG_PATH": ConfigPath, "ASSIGNMENT_PATH": DPSStatePath} {
+		line := name + " = '" + want + "'"
+		if !strings.Contains(program, "\n"+line+"\n") {
+			t.Errorf("qpyhub_app.py does not say %s", line)
+		}
+	}
+	module := strings.TrimSuffix(path.Base(ProgramPath), ".py")
+	if !strings.Contains(string(assets.ModuleMain()), "import "+module+"\n") {
+		t.Errorf("main.py does not import %s", module)
+	}
+	for _, p := range []string{ConfigPath, ProgramPath, MainPath, BackupPath, DPSStatePath} {
+		if path.Dir(p) != Dir {
+			t.Errorf("%s is not in %s", p, Dir)
+		}
 	}
 }
