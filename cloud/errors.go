@@ -17,6 +17,9 @@ func (e *FieldError) Error() string {
 	return e.Field + " " + e.Reason
 }
 
+// Phrase is the reason, a constant English phrase said after the field.
+func (e *FieldError) Phrase() string { return e.Reason }
+
 // Advice returns a constant English sentence telling a technician what to
 // do about the error, or "" when the reason speaks for itself.
 func (e *FieldError) Advice() string {

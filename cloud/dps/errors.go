@@ -68,6 +68,12 @@ func (e *ConnectError) Error() string {
 
 func (e *ConnectError) Unwrap() error { return e.Err }
 
+// Phrase is the reason: the cause and the next step in one constant phrase.
+func (e *ConnectError) Phrase() string { return e.Reason }
+
+// Advice is "": the reason names the next step.
+func (e *ConnectError) Advice() string { return "" }
+
 // Is makes errors.Is(err, ErrNotAuthorized) work.
 func (e *ConnectError) Is(target error) bool {
 	return target == ErrNotAuthorized && e.Reason == ReasonNotAuthorized
@@ -96,6 +102,14 @@ func (e *RegistrationError) Error() string {
 	}
 	return s
 }
+
+// Phrase is the reason, a constant phrase; DPS's own message stays in
+// Message.
+func (e *RegistrationError) Phrase() string { return e.Reason }
+
+// Advice is "": every reason but ReasonRejected names the next step, and
+// for that one DPS's message is the best guide.
+func (e *RegistrationError) Advice() string { return "" }
 
 // refusalReason explains a DPS answer outside 2xx.
 func refusalReason(status int) string {

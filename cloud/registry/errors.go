@@ -80,6 +80,12 @@ func (e *RequestError) Error() string {
 	return s
 }
 
+// Phrase is the kind of failure, a constant phrase with the next step.
+func (e *RequestError) Phrase() string { return e.Kind.Error() }
+
+// Advice is "": every kind names its next step.
+func (e *RequestError) Advice() string { return "" }
+
 // Unwrap lets errors.Is match both the kind and the network cause.
 func (e *RequestError) Unwrap() []error {
 	if e.Err == nil {
