@@ -50,6 +50,10 @@ func Explain(err error) Explanation {
 	return explainHit(err, hit)
 }
 
+// Knows reports whether Explain has words for err, so a caller can give
+// its own wording to an error it would otherwise show raw.
+func Knows(err error) bool { return err != nil && find(err) != nil }
+
 // Line is the command line's one-line form: "What: Next [Detail]".
 func Line(err error) string { return Explain(err).Line() }
 

@@ -46,6 +46,19 @@ func TestLineAndText(t *testing.T) {
 	}
 }
 
+func TestKnows(t *testing.T) {
+	for _, err := range []error{nil, errors.New("strange"), fmt.Errorf("x: %w", errors.New(repl.ErrBusy.Error()+" again"))} {
+		if Knows(err) {
+			t.Errorf("Knows(%v) = true", err)
+		}
+	}
+	for _, err := range []error{repl.ErrBusy, fmt.Errorf("x: %w", &hubclient.EndedError{Reason: hubclient.ReasonClosed})} {
+		if !Knows(err) {
+			t.Errorf("Knows(%v) = false", err)
+		}
+	}
+}
+
 // A message shown next to its field leaves the field's name out.
 func TestWithoutField(t *testing.T) {
 	speak(t, "en")
