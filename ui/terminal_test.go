@@ -202,7 +202,7 @@ func TestTerminalUnplugDisablesInput(t *testing.T) {
 	connectTerminal(t, s, q)
 	ft.last.unplug()
 	q.RunUntil(t, "the session to end", func() bool { return !s.Connected() })
-	if !strings.Contains(s.State.Text, "The module's port went away") || !strings.Contains(s.State.Text, "Input is off") {
+	if !strings.Contains(s.State.Text, repl.ErrPortGone.Error()) || !strings.Contains(s.State.Text, "Input is off") {
 		t.Errorf("state %q", s.State.Text)
 	}
 	if !s.Input.Disabled() || !s.Send.Disabled() || !s.CtrlC.Disabled() || s.Connect.Text != "Connect" {

@@ -87,6 +87,12 @@ type PlanError struct {
 
 func (e *PlanError) Error() string { return e.Field + ": " + e.Reason }
 
+// Phrase is the reason, a constant English phrase said after the field.
+func (e *PlanError) Phrase() string { return e.Reason }
+
+// Advice is "": every reason says what is wanted.
+func (e *PlanError) Advice() string { return "" }
+
 // Plan reasons, constant English phrases for translation.
 const (
 	ReasonNoMode          = "choose one identity: a device connection string, a hub connection string, or DPS"

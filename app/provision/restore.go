@@ -5,11 +5,12 @@ import (
 	"context"
 
 	"qpyhub/device/modfs"
+	"qpyhub/device/moduleapp"
 	"qpyhub/device/repl"
 )
 
 // Restore undoes a setup on the module at port: the module's own
-// main.py comes back from BackupPath (or, when it had none, the launcher
+// main.py comes back from moduleapp.BackupPath (or, when it had none, the launcher
 // is removed), and the program and its config, which holds the key, are
 // removed. Without a backup and with a main.py that is not the
 // launcher it changes nothing and fails with a *StageError (PhraseNoBackup).
@@ -35,7 +36,7 @@ func Restore(ctx context.Context, port string) error {
 }
 
 func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
-	entries, err := fs.List(ctx, "/usr")
+	entries, err := fs.List(ctx, moduleapp.Dir)
 	if err != nil {
 		return err
 	}
@@ -50,32 +51,32 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 		}
 	}
 	switch {
-	case has["main.py.qpyhub-bak"]:
+	case has[backupName]:
 		var old bytes.Buffer
-		if _, err := fs.Get(ctx, BackupPath, &old, nil); err != nil {
+		if _, err := fs.Get(ctx, moduleapp.BackupPath, &old, nil); err != nil {
 			return err
 		}
-		if err := fs.Put(ctx, mainPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
+		if err := fs.Put(ctx, moduleapp.MainPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
 			return err
 		}
-		if err := fs.Remove(ctx, BackupPath); err != nil {
+		if err := fs.Remove(ctx, moduleapp.BackupPath); err != nil {
 			return err
 		}
-	case has["main.py"]:
+	case has[launcherName]:
 		var cur bytes.Buffer
-		if _, err := fs.Get(ctx, mainPath, &cur, nil); err != nil {
+		if _, err := fs.Get(ctx, moduleapp.MainPath, &cur, nil); err != nil {
 			return err
 		}
 		if !bytes.Equal(cur.Bytes(), launcher) {
 			return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
 		}
-		if err := fs.Remove(ctx, mainPath); err != nil {
+		if err := fs.Remove(ctx, moduleapp.MainPath); err != nil {
 			return err
 		}
 	}
 	// main.py no longer starts the program: its files can go, the config
 	// (with the key) first, and the hub DPS assigned it.
-	names := []string{"qpyhub_config.json", "qpyhub_dps.json"}
+	names := []string{configName, dpsStateName}
 	for _, f := range files {
 		if f.Name != launcherName {
 			names = append(names, f.Name)
@@ -83,7 +84,7 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 	}
 	for _, n := range names {
 		if has[n] {
-			if err := fs.Remove(ctx, "/usr/"+n); err != nil {
+			if err := fs.Remove(ctx, onModule(n)); err != nil {
 				return err
 			}
 		}

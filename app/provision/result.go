@@ -134,7 +134,7 @@ type Result struct {
 	// Warnings are constant English phrases, e.g. a long token lifetime.
 	Warnings []string `json:"warnings,omitempty"`
 	// BackedUp is true when the module's own main.py was saved to
-	// BackupPath before the launcher replaced it.
+	// moduleapp.BackupPath before the launcher replaced it.
 	BackedUp bool `json:"backedUp,omitempty"`
 }
 

@@ -83,7 +83,7 @@ func (p *pipeline) failAll(ports []string, se *StageError) []Result {
 	for i, port := range ports {
 		now := p.now()
 		results[i] = Result{Port: port, Result: ResultFailed, Stage: se.Stage,
-			Error: se.Phrase, Advice: se.Advice, Detail: se.Detail, Started: now, Finished: now}
+			Error: se.Message, Advice: se.NextStep, Detail: se.Detail, Started: now, Finished: now}
 	}
 	return results
 }
@@ -166,13 +166,13 @@ func (m *moduleRun) failed(ctx context.Context, err error) {
 	if !errors.As(err, &se) {
 		se = fail(StageModule, PhraseCheckFailed, "", err.Error(), err)
 	}
-	if ctx.Err() != nil && se.Phrase != PhraseCanceled {
+	if ctx.Err() != nil && se.Message != PhraseCanceled {
 		se = fail(se.Stage, PhraseCanceled, AdviceCanceled, "", ctx.Err())
 	}
 	m.res.Result = ResultFailed
-	m.res.Stage, m.res.Error, m.res.Advice = se.Stage, se.Phrase, se.Advice
+	m.res.Stage, m.res.Error, m.res.Advice = se.Stage, se.Message, se.NextStep
 	m.res.Detail = m.redact(se.Detail)
-	m.step(se.Stage, StateFailed, se.Phrase)
+	m.step(se.Stage, StateFailed, se.Message)
 }
 
 // step reports one stage's state; the fraction counts finished stages.

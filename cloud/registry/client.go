@@ -70,19 +70,20 @@ type Client struct {
 func New(policyConnString string, opts Options) (*Client, error) {
 	cs, err := cloud.ParseConnectionString(policyConnString)
 	if err != nil {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonUnreadable, Err: err}
+		// The parser's error says which part is wrong; it never holds the key.
+		return nil, fmt.Errorf("%w: %w", &cloud.FieldError{Field: "hub connection string", Reason: ReasonUnreadable}, err)
 	}
 	if cs.IsDevice() {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonDeviceString}
+		return nil, &cloud.FieldError{Field: "hub connection string", Reason: ReasonDeviceString}
 	}
 	if cs.SharedAccessKey == "" {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonNoPolicyKey}
+		return nil, &cloud.FieldError{Field: "hub connection string", Reason: ReasonNoPolicyKey}
 	}
 	base := &url.URL{Scheme: "https", Host: cs.HostName}
 	if opts.BaseURL != "" {
 		base, err = url.Parse(opts.BaseURL)
 		if err != nil || base.Scheme != "https" || base.Host == "" {
-			return nil, &ConfigError{Field: "BaseURL", Reason: ReasonBadBaseURL}
+			return nil, &cloud.FieldError{Field: "BaseURL", Reason: ReasonBadBaseURL}
 		}
 	}
 	hc := opts.HTTPClient

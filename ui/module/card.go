@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"qpyhub/app/explain"
 	"qpyhub/device/probe"
 	"qpyhub/ui/widgets"
 )
@@ -107,7 +108,7 @@ func (c *Card) ShowReport(r probe.Report) {
 }
 
 // ShowTrouble replaces the card with why the check failed and what next.
-func (c *Card) ShowTrouble(t widgets.Explanation) {
+func (c *Card) ShowTrouble(t explain.Explanation) {
 	c.setVerdict(t.What, t.Next, widget.DangerImportance)
 	c.Others.SetText(t.Detail)
 	c.Others.Hidden = t.Detail == ""

@@ -220,7 +220,7 @@ func TestFilesUploadInterruptedByUnplug(t *testing.T) {
 	test.Tap(p.Upload)
 	r.q.RunUntil(t, "the failed upload", func() bool { return !p.Busy() })
 	text := uitest.ShownText(p.Content())
-	for _, want := range []string{"The upload of big.bin did not finish", "The module's port went away", "plug the module back in"} {
+	for _, want := range []string{"The upload of big.bin did not finish", repl.ErrPortGone.Error()} {
 		if !strings.Contains(text, want) {
 			t.Errorf("screen does not say %q:\n%s", want, text)
 		}

@@ -148,9 +148,9 @@ func TestModuleCheckFailuresSayWhatToDoNext(t *testing.T) {
 		err  error
 		want []string
 	}{
-		{"port gone", &repl.PortError{Path: "/dev/ttyUSB2", Err: syscall.EIO}, []string{"The module's port went away", "plug the module back in"}},
-		{"silent", &probe.Error{Code: probe.CodeNoAnswer, Message: "The module did not answer", Advice: "Check the cable and the port, then run the check again",
-			Err: &repl.TimeoutError{Step: "raw REPL prompt"}}, []string{"The module does not answer", "REPL port"}},
+		{"port gone", &repl.PortError{Path: "/dev/ttyUSB2", Err: syscall.EIO}, []string{repl.ErrPortGone.Error()}},
+		{"silent", &probe.Error{Code: probe.CodeNoAnswer, Message: "The module did not answer", NextStep: "Check the cable and the port, then run the check again",
+			Err: &repl.TimeoutError{Step: "raw REPL prompt"}}, []string{repl.PhraseTimeout}},
 		{"terminal", widgets.ErrTerminalHoldsPort, []string{"The terminal is using this port", "Disconnect the terminal first"}},
 		{"other", errors.New("strange"), []string{"The operation on the module failed", "strange"}},
 	}

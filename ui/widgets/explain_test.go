@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 	"testing"
 
+	"qpyhub/app/explain"
 	"qpyhub/cloud"
 	"qpyhub/cloud/hubclient"
 	"qpyhub/device/ports"
@@ -14,60 +16,49 @@ import (
 	"qpyhub/device/repl"
 )
 
-// One function words every error the window shows; what the Console, the
-// Module screen and the forms each had for their own errors reads as it
-// did (English here: no translation is loaded).
-func TestExplainWordsEveryScreensErrors(t *testing.T) {
+// The window words a failure as the command line does: the same What and
+// Next from the one explain package, only laid out on two lines.
+func TestExplainReadsAsTheCommandLine(t *testing.T) {
 	key := &cloud.FieldError{Field: "SharedAccessKey", Reason: cloud.ReasonNotBase64}
-	tests := []struct {
-		name        string
-		err         error
-		what, next  string
-		onField     string // What under the field itself; "" when as What
-		known       bool
-		wantsDetail bool
-	}{
-		{name: "cancelled", err: fmt.Errorf("check: %w", context.Canceled), what: "Cancelled", known: true},
-		{name: "no answer in time", err: context.DeadlineExceeded, what: "No answer in time: check the connection and try again.", known: true, wantsDetail: true},
-		{name: "not connected", err: hubclient.ErrClosed, what: "Not connected: connect first.", known: true, wantsDetail: true},
-		{name: "hub refused", err: &hubclient.ConnectError{Reason: hubclient.ReasonNotAuthorized, Addr: "127.0.0.1:8883"},
-			what: hubclient.ReasonNotAuthorized + " [127.0.0.1:8883]", known: true, wantsDetail: true},
-		{name: "hub status", err: fmt.Errorf("twin: %w", &hubclient.StatusError{Op: "twin get", Status: 429}),
-			what: "The hub answered with status 429.", known: true, wantsDetail: true},
-		{name: "field", err: key, what: "SharedAccessKey " + cloud.ReasonNotBase64, next: key.Advice(),
-			onField: cloud.ReasonNotBase64, known: true, wantsDetail: true},
-		{name: "terminal holds the port", err: ErrTerminalHoldsPort, what: "The terminal is using this port",
-			next: "Disconnect the terminal first, then try again.", known: true, wantsDetail: true},
-		{name: "port gone", err: &repl.PortError{Path: "/dev/ttyUSB2", Err: syscall.EIO}, what: "The module's port went away",
-			next: "Check the USB cable, plug the module back in, then try again.", known: true, wantsDetail: true},
-		{name: "silent module", err: &probe.Error{Code: probe.CodeNoAnswer, Message: "The module did not answer", Err: &repl.TimeoutError{Step: "raw REPL prompt"}},
-			what: "The module does not answer", next: "Check that this is the REPL port and that the module is powered; then try again.", known: true, wantsDetail: true},
-		{name: "a screen's own sentence", err: errors.New("The patch is not valid JSON."), what: "The patch is not valid JSON.", wantsDetail: true},
+	for _, err := range []error{
+		fmt.Errorf("check: %w", context.Canceled),
+		context.DeadlineExceeded,
+		hubclient.ErrClosed,
+		&hubclient.ConnectError{Reason: hubclient.ReasonNotAuthorized, Addr: "127.0.0.1:8883"},
+		fmt.Errorf("twin: %w", &hubclient.StatusError{Op: "twin get", Status: 429}),
+		key,
+		&repl.PortError{Path: "/dev/ttyUSB2", Err: syscall.EIO},
+		&probe.Error{Code: probe.CodeNoAnswer, Message: "The module did not answer", Err: &repl.TimeoutError{Step: "raw REPL prompt"}},
+	} {
+		x := Explain(err)
+		if x.What == "" {
+			t.Errorf("%v: no words of its own: %+v", err, x)
+		}
+		if got, want := ErrorText(err), explain.Text(err); got != want {
+			t.Errorf("%v: window says %q, explain.Text %q", err, got, want)
+		}
+		line := explain.Line(err)
+		if !strings.HasPrefix(line, x.What) || (x.Next != "" && !strings.Contains(line, x.Next)) {
+			t.Errorf("%v: command line %q does not carry the window's %q / %q", err, line, x.What, x.Next)
+		}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			x := Explain(tc.err)
-			if x.What != tc.what || x.Next != tc.next || x.Known != tc.known {
-				t.Errorf("Explain = %+v, want what %q next %q known %v", x, tc.what, tc.next, tc.known)
-			}
-			if got := x.Detail != ""; got != tc.wantsDetail {
-				t.Errorf("detail %q", x.Detail)
-			}
-			want := tc.what
-			if tc.next != "" {
-				want += "\n" + tc.next
-			}
-			if got := ErrorText(tc.err); got != want {
-				t.Errorf("ErrorText = %q, want %q", got, want)
-			}
-			onField := tc.onField
-			if onField == "" {
-				onField = tc.what
-			}
-			if got := x.WithoutField().What; got != onField {
-				t.Errorf("under its field: %q, want %q", got, onField)
-			}
-		})
+	if got := Explain(key).WithoutField().What; got != cloud.ReasonNotBase64 {
+		t.Errorf("under its field: %q, want the reason alone", got)
+	}
+}
+
+func TestExplainWordsTheWindowsOwnErrors(t *testing.T) {
+	for err, what := range map[error]string{
+		ErrNoModulePort:      "No module port is chosen",
+		ErrTerminalHoldsPort: "The terminal is using this port",
+		fmt.Errorf("files: %w", ErrPortBusy): "Another operation is using this port",
+	} {
+		if x := Explain(err); x.What != what || x.Next == "" {
+			t.Errorf("%v: %+v, want %q with a next step", err, x, what)
+		}
+	}
+	if got := ErrorText(errors.New("The patch is not valid JSON.")); got != "The patch is not valid JSON." {
+		t.Errorf("a screen's own sentence: %q", got)
 	}
 }
 
@@ -79,14 +70,16 @@ func TestExplainModuleFailureNamesAnUnknownError(t *testing.T) {
 	if x := ExplainModuleFailure(ErrPortBusy); x.What != "Another operation is using this port" {
 		t.Errorf("a known error lost its words: %+v", x)
 	}
+	gone := &repl.PortError{Path: "/dev/ttyUSB2", Err: syscall.EIO}
+	if x := ExplainModuleFailure(gone); x != Explain(gone) {
+		t.Errorf("a known core error reads %+v, want %+v", x, Explain(gone))
+	}
 }
 
-func TestRoleLabel(t *testing.T) {
-	for role, want := range map[ports.Role]string{
-		ports.RoleREPL: "REPL", ports.RoleAT: "AT", ports.RoleDiag: "DIAG", ports.RoleNMEA: "NMEA", ports.RoleUnknown: "",
-	} {
-		if got := RoleLabel(role); got != want {
-			t.Errorf("RoleLabel(%q) = %q, want %q", role, got, want)
+func TestRoleLabelIsTheCommandLinesWord(t *testing.T) {
+	for _, role := range []ports.Role{ports.RoleREPL, ports.RoleAT, ports.RoleDiag, ports.RoleNMEA, ports.RoleUnknown} {
+		if got := RoleLabel(role); got != role.Label() || got == "" {
+			t.Errorf("RoleLabel(%q) = %q, want %q", role, got, role.Label())
 		}
 	}
 }

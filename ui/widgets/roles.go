@@ -1,15 +1,11 @@
 package widgets
 
-import "qpyhub/device/ports"
+import (
+	"fyne.io/fyne/v2/lang"
 
-// roleLabels are the short names the Ports screen gives a port's role.
-var roleLabels = map[ports.Role]string{
-	ports.RoleREPL: "REPL",
-	ports.RoleAT:   "AT",
-	ports.RoleDiag: "DIAG",
-	ports.RoleNMEA: "NMEA",
-}
+	"qpyhub/device/ports"
+)
 
-// RoleLabel is the one place the window names a port's role; "" for a
-// port of no known role.
-func RoleLabel(r ports.Role) string { return roleLabels[r] }
+// RoleLabel is a port's role as the window shows it: the word the command
+// line prints too (ports.Role.Label), translated.
+func RoleLabel(r ports.Role) string { return lang.L(r.Label()) }
