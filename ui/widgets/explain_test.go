@@ -49,8 +49,8 @@ func TestExplainReadsAsTheCommandLine(t *testing.T) {
 
 func TestExplainWordsTheWindowsOwnErrors(t *testing.T) {
 	for err, what := range map[error]string{
-		ErrNoModulePort:      "No module port is chosen",
-		ErrTerminalHoldsPort: "The terminal is using this port",
+		ErrNoModulePort:                      "No module port is chosen",
+		ErrTerminalHoldsPort:                 "The terminal is using this port",
 		fmt.Errorf("files: %w", ErrPortBusy): "Another operation is using this port",
 	} {
 		if x := Explain(err); x.What != what || x.Next == "" {
