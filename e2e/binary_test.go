@@ -24,33 +24,55 @@ import (
 )
 
 // These tests run the real qpyhub binary, as a script or a production line
-// would, against the MicroPython test peer and the local hub.
+// would, against the MicroPython test peer and the local hub: each one
+// against both builds, the full one and the commands-only static one.
+
+// qpyhubBuild is one way to build the binary, built once per test run.
+type qpyhubBuild struct {
+	name  string   // the subtest's name
+	env   []string // added to the build's environment
+	flags []string // go build flags
+	once  sync.Once
+	path  string
+	err   error
+}
 
 var (
-	binaryOnce sync.Once
-	binaryPath string
-	binaryErr  error
+	// fullBuild has the window and the commands (cgo, Fyne's GL driver).
+	fullBuild = &qpyhubBuild{name: "full"}
+	// cliBuild has the commands only: static, for machines without a display.
+	cliBuild = &qpyhubBuild{name: "cli", env: []string{"CGO_ENABLED=0"}, flags: []string{"-tags", "cli"}}
 )
 
-// qpyhubBinary builds the binary once per test run.
-func qpyhubBinary(t *testing.T) string {
+// binary builds the binary once per test run and answers its path.
+func (b *qpyhubBuild) binary(t *testing.T) string {
 	t.Helper()
-	binaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "qpyhub-bin-")
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", "qpyhub-"+b.name+"-")
 		if err != nil {
-			binaryErr = err
+			b.err = err
 			return
 		}
-		binaryPath = filepath.Join(dir, "qpyhub")
-		out, err := exec.Command("go", "build", "-o", binaryPath, "..").CombinedOutput()
-		if err != nil {
-			binaryErr = &buildError{out: string(out), err: err}
+		b.path = filepath.Join(dir, "qpyhub")
+		args := append(append([]string{"build"}, b.flags...), "-o", b.path, "..")
+		cmd := exec.Command("go", args...)
+		cmd.Env = append(os.Environ(), b.env...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = &buildError{out: string(out), err: err}
 		}
 	})
-	if binaryErr != nil {
-		t.Fatalf("building qpyhub: %v", binaryErr)
+	if b.err != nil {
+		t.Fatalf("building qpyhub (%s): %v", b.name, b.err)
 	}
-	return binaryPath
+	return b.path
+}
+
+// forEachBinary runs test once against each build, as a subtest named by
+// the build.
+func forEachBinary(t *testing.T, test func(t *testing.T, bin string)) {
+	for _, b := range []*qpyhubBuild{fullBuild, cliBuild} {
+		t.Run(b.name, func(t *testing.T) { test(t, b.binary(t)) })
+	}
 }
 
 type buildError struct {
@@ -69,9 +91,9 @@ func binaryEnv(t *testing.T, extra ...string) []string {
 	return append(env, extra...)
 }
 
-func runBinary(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
+func runBinary(t *testing.T, ctx context.Context, bin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = binaryEnv(t)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -85,66 +107,79 @@ func runBinary(t *testing.T, ctx context.Context, args ...string) (stdout, stder
 }
 
 func TestBinaryProbeJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		scenario map[string]any
-		ready    bool
-		sim      int
-		problem  string
-	}{
+	tests := []probeCase{
 		{name: "healthy", scenario: nil, ready: true, sim: 1},
 		{name: "no SIM", scenario: map[string]any{"sim_status": 0}, ready: false, sim: 0, problem: "SIM"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: tc.scenario})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer peer.Close()
+	forEachBinary(t, func(t *testing.T, bin string) {
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) { tc.check(t, bin) })
+		}
+	})
+}
 
-			stdout, stderr, code := runBinary(t, ctx, "probe", "--port", peer.Path(), "--json", "--timeout", "20s")
-			if code != 0 {
-				t.Fatalf("exit %d, stderr %q", code, stderr)
-			}
-			var r struct {
-				Model    string   `json:"model"`
-				IMEI     string   `json:"imei"`
-				Ready    bool     `json:"ready"`
-				Problems []string `json:"problems"`
-				SIM      struct {
-					Status int `json:"status"`
-				} `json:"sim"`
-			}
-			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
-				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
-			}
-			if r.Ready != tc.ready || r.SIM.Status != tc.sim || r.IMEI == "" || r.Model == "" {
-				t.Fatalf("report %+v, want ready=%v sim=%d", r, tc.ready, tc.sim)
-			}
-			if tc.problem != "" && (len(r.Problems) == 0 || !strings.Contains(r.Problems[0], tc.problem)) {
-				t.Fatalf("first problem %v, want one about %q", r.Problems, tc.problem)
-			}
-		})
+// probeCase is a module the peer plays and the report probe --json gives.
+type probeCase struct {
+	name     string
+	scenario map[string]any
+	ready    bool
+	sim      int
+	problem  string
+}
+
+func (tc probeCase) check(t *testing.T, bin string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: tc.scenario})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+
+	stdout, stderr, code := runBinary(t, ctx, bin, "probe", "--port", peer.Path(), "--json", "--timeout", "20s")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var r struct {
+		Model    string   `json:"model"`
+		IMEI     string   `json:"imei"`
+		Ready    bool     `json:"ready"`
+		Problems []string `json:"problems"`
+		SIM      struct {
+			Status int `json:"status"`
+		} `json:"sim"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	if r.Ready != tc.ready || r.SIM.Status != tc.sim || r.IMEI == "" || r.Model == "" {
+		t.Fatalf("report %+v, want ready=%v sim=%d", r, tc.ready, tc.sim)
+	}
+	if tc.problem != "" && (len(r.Problems) == 0 || !strings.Contains(r.Problems[0], tc.problem)) {
+		t.Fatalf("first problem %v, want one about %q", r.Problems, tc.problem)
 	}
 }
 
 func TestBinaryProbeUnpluggedPortExitsOne(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, stderr, code := runBinary(t, ctx, "probe", "--port", filepath.Join(t.TempDir(), "ttyUSB9"), "--json")
-	if code != 1 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stderr == "" {
-		t.Fatalf("exit %d, stderr %q: want 1 and one line", code, stderr)
-	}
+	forEachBinary(t, func(t *testing.T, bin string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, stderr, code := runBinary(t, ctx, bin, "probe", "--port", filepath.Join(t.TempDir(), "ttyUSB9"), "--json")
+		if code != 1 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.HasPrefix(stderr, "qpyhub probe: ") {
+			t.Fatalf("exit %d, stderr %q: want 1 and one line", code, stderr)
+		}
+	})
 }
 
 func TestBinarySASJSONAndBadKey(t *testing.T) {
+	forEachBinary(t, checkSASJSONAndBadKey)
+}
+
+func checkSASJSONAndBadKey(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const key = "c2VjcmV0LWtleS1vZi1kZXYx"
-	stdout, stderr, code := runBinary(t, ctx, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", key, "--ttl", "1h", "--json")
+	stdout, stderr, code := runBinary(t, ctx, bin, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", key, "--ttl", "1h", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -163,7 +198,7 @@ func TestBinarySASJSONAndBadKey(t *testing.T) {
 		t.Fatalf("credentials %+v do not verify", c)
 	}
 
-	stdout, stderr, code = runBinary(t, ctx, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", "not*base64")
+	stdout, stderr, code = runBinary(t, ctx, bin, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", "not*base64")
 	if code != 2 || stdout != "" || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "--key") {
 		t.Fatalf("bad key: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -173,6 +208,10 @@ func TestBinarySASJSONAndBadKey(t *testing.T) {
 }
 
 func TestBinaryMonitorJSON(t *testing.T) {
+	forEachBinary(t, checkMonitorJSON)
+}
+
+func checkMonitorJSON(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	hub, err := hubsim.New(hubsim.Config{MQTTAddr: "127.0.0.1:0"})
@@ -195,7 +234,7 @@ func TestBinaryMonitorJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "monitor", "--ca", caFile, "--server", hub.MQTTAddr(), "--json")
+	cmd := exec.CommandContext(ctx, bin, "monitor", "--ca", caFile, "--server", hub.MQTTAddr(), "--json")
 	// The connection string comes through the environment, as the help advises.
 	cmd.Env = binaryEnv(t, "QPYHUB_CONNECTION_STRING="+cs)
 	stdout, err := cmd.StdoutPipe()
@@ -258,9 +297,13 @@ func TestBinaryMonitorJSON(t *testing.T) {
 }
 
 func TestBinaryHelpForEveryCommand(t *testing.T) {
+	forEachBinary(t, checkHelpForEveryCommand)
+}
+
+func checkHelpForEveryCommand(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	stdout, _, code := runBinary(t, ctx, "--help")
+	stdout, _, code := runBinary(t, ctx, bin, "--help")
 	if code != 0 {
 		t.Fatalf("qpyhub --help exit %d", code)
 	}
@@ -269,16 +312,16 @@ func TestBinaryHelpForEveryCommand(t *testing.T) {
 			t.Errorf("qpyhub --help does not list %q", name)
 		}
 		t.Run(name, func(t *testing.T) {
-			out, errOut, code := runBinary(t, ctx, name, "--help")
-			if code != 0 {
+			out, errOut, code := runBinary(t, ctx, bin, name, "--help")
+			if code != 0 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			if !strings.Contains(out+errOut, "-") {
-				t.Fatalf("no flags described: %q", out+errOut)
+			if !strings.Contains(out, "qpyhub "+name) || !strings.Contains(out, "-") {
+				t.Fatalf("no usage or flags described: %q", out)
 			}
 		})
 	}
-	_, errOut, code := runBinary(t, ctx, "no-such-command")
+	_, errOut, code := runBinary(t, ctx, bin, "no-such-command")
 	if code != 2 || !strings.Contains(errOut, "--help") {
 		t.Fatalf("unknown command: exit %d, stderr %q", code, errOut)
 	}
@@ -287,6 +330,10 @@ func TestBinaryHelpForEveryCommand(t *testing.T) {
 // The Settings screen's language choice reaches the command line too: a
 // Chinese choice on an English system gives Chinese messages.
 func TestBinaryCommandsSpeakTheChosenLanguage(t *testing.T) {
+	forEachBinary(t, checkCommandsSpeakTheChosenLanguage)
+}
+
+func checkCommandsSpeakTheChosenLanguage(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, tc := range []struct{ choice, want string }{
@@ -305,7 +352,7 @@ func TestBinaryCommandsSpeakTheChosenLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		cmd := exec.CommandContext(ctx, qpyhubBinary(t), "frobnicate")
+		cmd := exec.CommandContext(ctx, bin, "frobnicate")
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=en_US.UTF-8"}
 		out, err := cmd.CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -93,4 +94,21 @@ func badValueArgs(set *flag.FlagSet, bad [2]string) []string {
 		return []string{bad[0] + "=" + bad[1]}
 	}
 	return bad[:]
+}
+
+// Check says how an answer to the case breaks the frame's rules, or nil.
+func (tc ArgumentCase) Check(code int, stdout, stderr string) error {
+	if tc.Help {
+		if code != 0 || strings.TrimSpace(stdout) == "" || stderr != "" || !strings.Contains(stdout, "qpyhub "+tc.Command) {
+			return fmt.Errorf("%q: exit %d, stdout %q, stderr %q; want 0, the help on stdout, nothing on stderr", tc.Args, code, stdout, stderr)
+		}
+		return nil
+	}
+	if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
+		return fmt.Errorf("%q: exit %d, stdout %q, stderr %q; want 2, nothing, one line", tc.Args, code, stdout, stderr)
+	}
+	if start := "qpyhub " + tc.Command + ": " + tc.Names + ": "; !strings.HasPrefix(stderr, start) {
+		return fmt.Errorf("%q: stderr %q, want it to start %q", tc.Args, stderr, start)
+	}
+	return nil
 }

@@ -20,25 +20,10 @@ func TestEveryCommandAnswersTheFrameWay(t *testing.T) {
 			w := testWorld(&stdout, &stderr)
 			w.lookupEnv = func(string) (string, bool) { return "", false }
 			code := dispatch(ctx, w, tc.Args)
-			checkFrameAnswer(t, tc, code, stdout.String(), stderr.String())
+			if err := tc.Check(code, stdout.String(), stderr.String()); err != nil {
+				t.Fatal(err)
+			}
 		})
-	}
-}
-
-// checkFrameAnswer checks one case's exit status and outputs.
-func checkFrameAnswer(t *testing.T, tc ArgumentCase, code int, stdout, stderr string) {
-	t.Helper()
-	if tc.Help {
-		if code != 0 || strings.TrimSpace(stdout) == "" || stderr != "" || !strings.Contains(stdout, "qpyhub "+tc.Command) {
-			t.Fatalf("%q: exit %d, stdout %q, stderr %q; want 0, the help on stdout, nothing on stderr", tc.Args, code, stdout, stderr)
-		}
-		return
-	}
-	if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
-		t.Fatalf("%q: exit %d, stdout %q, stderr %q; want 2, nothing, one line", tc.Args, code, stdout, stderr)
-	}
-	if !strings.HasPrefix(stderr, "qpyhub "+tc.Command+": "+tc.Names+": ") {
-		t.Fatalf("%q: stderr %q, want it to start %q", tc.Args, stderr, "qpyhub "+tc.Command+": "+tc.Names+": ")
 	}
 }
 
