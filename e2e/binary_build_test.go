@@ -93,4 +93,3 @@ func runBinary(t *testing.T, ctx context.Context, bin string, args ...string) (s
 	}
 	return out.String(), errOut.String(), 0
 }
-
