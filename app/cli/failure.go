@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"qpyhub/app/provision"
+	"qpyhub/cloud"
 	"qpyhub/cloud/hubclient"
 	"qpyhub/device/modfs"
 	"qpyhub/device/ports"
@@ -22,6 +23,24 @@ func (e *usageError) Error() string { return e.what + ": " + e.why }
 
 // badArg is a bad argument; why is already in the user's language.
 func badArg(what, why string) error { return &usageError{what: what, why: why} }
+
+// fieldWhy says why a value was refused, to follow the flag or the
+// environment variable it came from. Errors of package cloud name the
+// field, never the secret value.
+func fieldWhy(err error) string {
+	var fe *cloud.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field + " " + lang.L(fe.Reason)
+	}
+	var flagErr *flagError
+	if errors.As(err, &flagErr) {
+		if flagErr.other != "" {
+			return lang.L(flagErr.reason) + " " + flagErr.other
+		}
+		return lang.L(flagErr.reason)
+	}
+	return err.Error()
+}
 
 // errSaid ends a command with exit 1 when its output already says why
 // (a setup summary, a signature that does not match, an expired token).

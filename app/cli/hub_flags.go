@@ -42,11 +42,7 @@ func (f *hubConnFlags) connect(ctx context.Context, c *call) (*hubclient.Session
 			return f.dial(ctx, id)
 		}
 	}
-	var fe *cloud.FieldError
-	if errors.As(err, &fe) {
-		return nil, badArg("--connection-string", fe.Field+" "+lang.L(fe.Reason))
-	}
-	return nil, badArg("--connection-string", err.Error())
+	return nil, badArg("--connection-string", fieldWhy(err))
 }
 
 func (f *hubConnFlags) dial(ctx context.Context, id cloud.DeviceIdentity) (*hubclient.Session, error) {

@@ -1,3 +1,10 @@
+// Package cli is qpyhub's command line: one table of commands
+// (commands.go), one file a command, and one frame (frame.go) that gives
+// every command the same edges: flags anywhere, help on stdout, a bad
+// argument as one line with exit 2, a failure as one line with exit 1.
+// Every failure is worded by one function (failureLine, failure.go).
+// It imports nothing of Fyne but its translations and nothing of the
+// window, so it builds alone into the static commands-only binary.
 package cli
 
 import (

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
-
 	"qpyhub/cloud"
 )
 
@@ -201,20 +199,4 @@ func sourceOf(err error, fallback string, byField map[string]string) string {
 		}
 	}
 	return fallback
-}
-
-// describe renders an error as one translated line after its source.
-func describe(err error) string {
-	var fe *cloud.FieldError
-	if errors.As(err, &fe) {
-		return fe.Field + " " + lang.L(fe.Reason)
-	}
-	var flagErr *flagError
-	if errors.As(err, &flagErr) {
-		if flagErr.other != "" {
-			return lang.L(flagErr.reason) + " " + flagErr.other
-		}
-		return lang.L(flagErr.reason)
-	}
-	return err.Error()
 }

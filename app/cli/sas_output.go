@@ -30,7 +30,7 @@ type sasCredentialsJSON struct {
 // variable). Errors from package cloud never hold the secret value, so
 // the line is safe to show.
 func fieldError(src string, err error) error {
-	return badArg(src, describe(err))
+	return badArg(src, fieldWhy(err))
 }
 
 // warnLongLifetime says on stderr when a token outlives the 30 days past
