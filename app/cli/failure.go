@@ -6,12 +6,9 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"qpyhub/app/provision"
+	"qpyhub/app/explain"
 	"qpyhub/cloud"
-	"qpyhub/cloud/hubclient"
 	"qpyhub/device/modfs"
-	"qpyhub/device/ports"
-	"qpyhub/device/probe"
 	"qpyhub/device/repl"
 )
 
@@ -76,76 +73,29 @@ func failedUnlessKnown(text string, err error) error {
 
 // failureLine says in one line what went wrong and what to do, in the
 // user's language, with the details after it. Every failure a command
-// prints goes through here, so one error reads the same in every command.
+// prints goes through here, and a core error reads as the window shows it
+// (app/explain): one failure, one wording.
 func failureLine(err error) string {
 	var own *failure
 	isOwn := errors.As(err, &own)
 	if isOwn && !own.fallback {
 		return own.Error()
 	}
-	if line := phraseLine(err); line != "" {
-		return line
+	var pathErr *modfs.PathError
+	var pyErr *repl.PythonError
+	if errors.As(err, &pathErr) && errors.Is(err, modfs.ErrScript) && errors.As(err, &pyErr) {
+		return scriptErrorLine(pathErr.Path, pyErr) // the traceback's own line says more
+	}
+	if isOwn && explain.Knows(own.err) {
+		return explain.Line(own.err) // the cause says more than the command's words
+	}
+	if explain.Knows(err) {
+		return explain.Line(err)
 	}
 	if isOwn {
 		return own.Error()
 	}
 	return err.Error()
-}
-
-// phraseLine renders an error that carries a phrase of its own (and an
-// advice, a detail), or answers "".
-func phraseLine(err error) string {
-	var (
-		probeErr *probe.Error
-		portsErr *ports.Error
-		connErr  *hubclient.ConnectError
-		ended    *hubclient.EndedError
-		stageErr *provision.StageError
-		pathErr  *modfs.PathError
-		pyErr    *repl.PythonError
-		phrased  interface{ Phrase() string }
-	)
-	switch {
-	case errors.As(err, &probeErr):
-		line := lang.L(probeErr.Message)
-		if probeErr.Detail != "" {
-			line += " (" + probeErr.Detail + ")"
-		}
-		if probeErr.Advice != "" {
-			line += ": " + lang.L(probeErr.Advice)
-		}
-		if probeErr.Err != nil {
-			line += " [" + probeErr.Err.Error() + "]"
-		}
-		return line
-	case errors.As(err, &portsErr):
-		line := lang.L(portsErr.Message) + ": " + lang.L(portsErr.Advice) + " ("
-		if portsErr.Err != nil {
-			line += portsErr.Err.Error()
-		}
-		return line + ")"
-	case errors.As(err, &connErr):
-		line := lang.L(connErr.Reason) + " [" + connErr.Addr + "]"
-		if connErr.Err != nil {
-			line += " (" + connErr.Err.Error() + ")"
-		}
-		return line
-	case errors.As(err, &ended):
-		return lang.L(ended.Reason)
-	case errors.As(err, &stageErr):
-		return stageText(stageErr.Phrase, stageErr.Detail, stageErr.Advice)
-	case errors.As(err, &pathErr) && errors.Is(err, modfs.ErrScript) && errors.As(err, &pyErr):
-		return scriptErrorLine(pathErr.Path, pyErr)
-	}
-	for _, sentinel := range []error{repl.ErrPortGone, repl.ErrNotStopping, repl.ErrNoAnswer, repl.ErrBusy, repl.ErrClosed} {
-		if errors.Is(err, sentinel) {
-			return lang.L(sentinel.Error()) + " [" + err.Error() + "]"
-		}
-	}
-	if errors.As(err, &phrased) {
-		return lang.L(phrased.Phrase()) + " [" + err.Error() + "]"
-	}
-	return ""
 }
 
 // stageText is cause (detail): next step, translated; the setup's

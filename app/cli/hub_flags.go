@@ -51,7 +51,7 @@ func (f *hubConnFlags) dial(ctx context.Context, id cloud.DeviceIdentity) (*hubc
 		return nil, badArg(proxyFlag, err.Error())
 	}
 	s, err := hubclient.New(hubclient.Config{Identity: id, WebSocket: f.websocket || proxy != nil, ServerAddr: f.server, CAFile: f.caFile, Proxy: proxy})
-	var ce *hubclient.ConfigError
+	var ce *cloud.FieldError
 	switch {
 	case errors.As(err, &ce) && ce.Field == "server":
 		return nil, badArg("--server", lang.L(ce.Reason))

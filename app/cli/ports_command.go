@@ -103,16 +103,4 @@ func printPortsTable(w io.Writer, list []ports.Port) {
 
 // roleWord is the word the ports command shows for a port's role, in
 // the user's language.
-func roleWord(r ports.Role) string {
-	switch r {
-	case ports.RoleREPL:
-		return lang.L("REPL")
-	case ports.RoleAT:
-		return lang.L("AT")
-	case ports.RoleDiag:
-		return lang.L("diagnostics")
-	case ports.RoleNMEA:
-		return lang.L("GNSS (NMEA)")
-	}
-	return lang.L("unknown")
-}
+func roleWord(r ports.Role) string { return lang.L(r.Label()) }

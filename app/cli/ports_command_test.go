@@ -84,7 +84,7 @@ func TestPortsTable(t *testing.T) {
 
 func TestPortsArgumentsAndFailure(t *testing.T) {
 	failing := func() ([]ports.Port, error) {
-		return nil, &ports.Error{Message: "Could not list the serial ports", Advice: "Check that this user may open serial devices, then try again", Err: errors.New("permission denied")}
+		return nil, &ports.Error{Message: "Could not list the serial ports", NextStep: "Check that this user may open serial devices, then try again", Err: errors.New("permission denied")}
 	}
 	tests := []struct {
 		name   string

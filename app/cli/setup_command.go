@@ -101,7 +101,7 @@ func (c setupCommand) run(ctx context.Context, f *setupSettings) error {
 	if err := provision.CheckRecordFile(f.plan.RecordFile); err != nil {
 		var se *provision.StageError
 		errors.As(err, &se)
-		return badArg("--record", stageText(se.Phrase, se.Detail, se.Advice))
+		return badArg("--record", stageText(se.Message, se.Detail, se.NextStep))
 	}
 	progress := func(p provision.Progress) { c.printProgress(p) }
 	if f.asJSON {
