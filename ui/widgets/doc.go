@@ -1,8 +1,10 @@
 // Package widgets holds what several screens of the window share: a
 // labelled input with its error under it, a read-only output that masks
 // secrets, the token expiry picker, the module port the screens work on,
-// the key store they remember secrets in, and the one place that words
-// an error (Explain) and a port's role (RoleLabel) for the window.
+// the key store they remember secrets in, and the one place the window
+// words an error (Explain: app/explain's words, as the command line
+// prints them, plus the window's own port errors) and a port's role
+// (RoleLabel: ports.Role.Label, translated).
 //
 // It imports no screen: neither ui nor any room under it (console, setup,
 // module), so that each of them can use it. Like every screen it runs on
