@@ -63,7 +63,7 @@ func NewPortsScreen(watcher PortWatcher, current *widgets.ModulePort, status *St
 			o.(*widget.Label).SetText(portColumns()[id.Col])
 		}
 	}
-	for col, w := range []float32{150, 100, 220, 170, 110, 70, 220} {
+	for col, w := range []float32{150, 100, 220, 170, 110, roleColumnWidth(), 220} {
 		s.Table.SetColumnWidth(col, w)
 	}
 	s.Table.OnSelected = func(id widget.TableCellID) {
@@ -270,4 +270,15 @@ func findDevice(list []ports.Port, p ports.Port) int {
 		}
 	}
 	return -1
+}
+
+// roleColumnWidth fits the longest role word ("diagnostics") in the
+// language shown, and the column's title.
+func roleColumnWidth() float32 {
+	width := float32(70)
+	for _, text := range append(ports.Labels(), "Role") {
+		size := fyne.MeasureText(lang.L(text), theme.TextSize(), fyne.TextStyle{Bold: text == "Role"})
+		width = max(width, size.Width+2*theme.InnerPadding())
+	}
+	return width
 }
