@@ -33,7 +33,7 @@ var (
 )
 
 // binary builds the binary once per test run and answers its path.
-func (b *qpyhubBuild) binary(t *testing.T) string {
+func (b *qpyhubBuild) binary(t testing.TB) string {
 	t.Helper()
 	b.once.Do(func() {
 		dir, err := os.MkdirTemp("", "qpyhub-"+b.name+"-")
