@@ -146,7 +146,7 @@ func Phrases() []string {
 		ResultOnline, ResultFailed, ConfirmTwin, ConfirmHeartbeat, ConfirmConnection,
 		NoteConfirmedByModule, NoteTLSVerified, NoteTLSUnverified, PhraseRecordColumns, AdviceRecordColumns,
 		PhraseMainIsLauncher, AdviceMainIsLauncher, PhraseLibraryRaised, AdviceLibraryRaised, WarningNoMain,
-		NoteProving, RunsOwnMain, RunsCheckProgram,
+		NoteProving, NoteRunsOwnMain, NoteRunsCheckProgram,
 	}
 	for _, a := range moduleAdvice {
 		out = append(out, a)

@@ -101,6 +101,24 @@ const (
 	RunsCheckProgram = "check-program"
 )
 
+// What the technician reads about Result.Runs.
+const (
+	NoteRunsOwnMain      = "the module runs its own main.py"
+	NoteRunsCheckProgram = "the module runs qpyhub's check program"
+)
+
+// RunsNote is the sentence for a Result's Runs, "" when the setup left
+// main.py as it found it.
+func RunsNote(runs string) string {
+	switch runs {
+	case RunsOwnMain:
+		return NoteRunsOwnMain
+	case RunsCheckProgram:
+		return NoteRunsCheckProgram
+	}
+	return ""
+}
+
 // Auth modes written to the module.
 const (
 	AuthKey   = "key"

@@ -1,0 +1,31 @@
+package moduleapp
+
+import (
+	"strings"
+)
+
+// librarySnippet is a whole /usr/main.py on the library. It holds no
+// secret: the credentials are in ConfigPath, written by the setup that
+// keeps this main.py. MicroPython 1.12: no f-strings.
+const librarySnippet = `# /usr/main.py for device {device} on {host}, using qpyhub's library.
+# /usr/qpyhub.py and the credentials (/usr/qpyhub_config.json) are written
+# by "qpyhub setup --keep-main", or the Setup screen with "its own main.py",
+# which keeps this file. The library renews the token and reconnects.
+import utime
+from usr import qpyhub
+
+hub = qpyhub.Hub()
+hub.connect()  # raises qpyhub.HubError (.stage, .reason) if refused
+hub.send({'hello': 'world'}, {'kind': 'hello'})
+while True:
+    hub.poll()  # delivers messages, renews the token, reconnects
+    utime.sleep(1)
+`
+
+// LibrarySnippet is a main.py for the device that reaches the hub
+// through the library with the settings the setup writes; device and
+// host only name it in a comment.
+func LibrarySnippet(host, device string) string {
+	clean := func(s string) string { return strings.Join(strings.Fields(s), " ") } // stays in its comment line
+	return strings.NewReplacer("{device}", clean(device), "{host}", clean(host)).Replace(librarySnippet)
+}
