@@ -7,18 +7,20 @@ import (
 // librarySnippet is a whole /usr/main.py on the library. It holds no
 // secret: the credentials are in ConfigPath, written by the setup that
 // keeps this main.py. MicroPython 1.12: no f-strings.
-const librarySnippet = `# /usr/main.py for device {device} on {host}, using qpyhub's library.
-# /usr/qpyhub.py and the credentials (/usr/qpyhub_config.json) are written
-# by "qpyhub setup --keep-main", or the Setup screen with "its own main.py",
-# which keeps this file. The library renews the token and reconnects.
+const librarySnippet = `# /usr/main.py on qpyhub's library, for device
+# {device} on {host}.
+# "qpyhub setup --keep-main" (Setup screen: "its own
+# main.py") writes /usr/qpyhub.py and the credentials
+# (/usr/qpyhub_config.json) and keeps this file.
+# The library renews the token and reconnects.
 import utime
 from usr import qpyhub
 
 hub = qpyhub.Hub()
-hub.connect()  # raises qpyhub.HubError (.stage, .reason) if refused
+hub.connect()  # raises qpyhub.HubError when refused
 hub.send({'hello': 'world'}, {'kind': 'hello'})
 while True:
-    hub.poll()  # delivers messages, renews the token, reconnects
+    hub.poll()  # hands over messages, keeps the link up
     utime.sleep(1)
 `
 

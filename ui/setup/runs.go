@@ -40,8 +40,7 @@ func newRunsStep(changed func()) *runsStep {
 	})
 	r.Runs.Required = true
 	r.Runs.SetSelected(r.Runs.Options[runsCheckProgram])
-	title := widget.NewLabel(lang.L("After setup the module runs:"))
-	r.box = container.NewVBox(title, r.Runs, r.Note)
+	r.box = container.NewVBox(r.Runs, r.Note)
 	return r
 }
 

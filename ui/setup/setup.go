@@ -98,7 +98,7 @@ func (s *Screen) layout() fyne.CanvasObject {
 		widget.NewCard(lang.L("1. Modules"), "", s.Modules.Content()),
 		widget.NewCard(lang.L("2. Identity"), "", s.Identity.Content()),
 		widget.NewCard(lang.L("3. Credentials on the module"), "", s.Auth.Content()),
-		widget.NewCard(lang.L("4. After setup"), "", s.Runs.Content()),
+		widget.NewCard(lang.L("4. After setup the module runs"), "", s.Runs.Content()),
 		widget.NewCard(lang.L("5. Record"), "", s.Record.Content()),
 	)
 	if s.Restore != nil {
