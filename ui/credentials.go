@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/cloud"
+	"qpyhub/device/moduleapp"
 	"qpyhub/ui/widgets"
 )
 
@@ -43,6 +44,9 @@ type CredentialsScreen struct {
 	OutExpires, OutDerivedKey                               *widgets.OutputField
 	Snippet                                                 *widget.Entry
 	SnippetCopy                                             *widget.Button
+	// SnippetForm chooses the snippet: plain umqtt with the credentials
+	// in the code, or a main.py on qpyhub's library (no secret in it).
+	SnippetForm *widget.RadioGroup
 
 	Decode *DecodePanel
 
@@ -110,6 +114,7 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 		s.OutHost.Content(), s.OutPort.Content(), s.OutClientID.Content(), s.OutUsername.Content(),
 		s.OutPassword.Content(), s.OutExpires.Content(), s.OutDerivedKey.Content(),
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("QuecPython snippet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.SnippetCopy),
+		s.SnippetForm,
 		s.Snippet,
 	)
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(inputs)), container.NewVScroll(container.NewPadded(outputs)))
@@ -142,9 +147,13 @@ func (s *CredentialsScreen) buildOutputs() {
 	s.Snippet.Disable() // read-only; the copy button takes the real text
 	s.SnippetCopy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if s.current.Password != "" {
-			fyne.CurrentApp().Clipboard().SetContent(cloud.QuecPythonSnippet(s.current, snippetKeepalive))
+			fyne.CurrentApp().Clipboard().SetContent(s.snippet(s.current))
 		}
 	})
+	s.SnippetForm = widget.NewRadioGroup([]string{lang.L("Plain umqtt"), lang.L("qpyhub library")}, func(string) { s.renderSnippet() })
+	s.SnippetForm.Horizontal = true
+	s.SnippetForm.Required = true
+	s.SnippetForm.SetSelected(s.SnippetForm.Options[snippetUmqtt])
 	// The snippet holds the password: reveal it together with the password.
 	s.OutPassword.Reveal.OnTapped = func() {
 		s.OutPassword.ToggleReveal()
@@ -308,8 +317,23 @@ func (s *CredentialsScreen) renderSnippet() {
 	if !s.OutPassword.Revealed() {
 		c.Password = widgets.MaskedText
 	}
-	s.Snippet.SetText(cloud.QuecPythonSnippet(c, snippetKeepalive))
+	s.Snippet.SetText(s.snippet(c))
 	s.SnippetCopy.Enable()
+}
+
+// Snippet forms, in the order SnippetForm shows them.
+const (
+	snippetUmqtt = iota
+	snippetLibrary
+)
+
+// snippet is the code of the chosen form for c. The library form names
+// the device only: its credentials are in the config the setup writes.
+func (s *CredentialsScreen) snippet(c cloud.MQTTCredentials) string {
+	if s.SnippetForm != nil && s.SnippetForm.Selected == s.SnippetForm.Options[snippetLibrary] {
+		return moduleapp.LibrarySnippet(c.Host, c.ClientID)
+	}
+	return cloud.QuecPythonSnippet(c, snippetKeepalive)
 }
 
 // Credentials returns the credentials currently shown (zero when the inputs

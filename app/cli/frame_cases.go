@@ -24,7 +24,8 @@ type ArgumentCase struct {
 
 // ArgumentCases lists, for every command and action of the table: help
 // asked three ways and among other words, an unknown flag, each flag that
-// takes a value given none, and the row's bad value.
+// takes a value given none, each switch given a value that is not true
+// or false, and the row's bad value.
 func ArgumentCases() []ArgumentCase {
 	var out []ArgumentCase
 	for _, c := range commands() {
@@ -58,7 +59,10 @@ func commandCases(c command, top string, prefix []string) []ArgumentCase {
 	set.VisitAll(func(f *flag.Flag) {
 		if !isBoolFlag(f) {
 			out = append(out, ArgumentCase{Name: name + ": missing value of --" + f.Name, Command: top, Args: with("--" + f.Name), Names: "--" + f.Name})
+			return
 		}
+		// A switch takes no value word, but "=value" must be true or false.
+		out = append(out, ArgumentCase{Name: name + ": bad value of --" + f.Name, Command: top, Args: with("--" + f.Name + "=maybe"), Names: "--" + f.Name})
 	})
 	if c.badValue[0] != "" {
 		out = append(out, ArgumentCase{Name: name + ": bad value of " + c.badValue[0], Command: top,

@@ -77,6 +77,7 @@ func setupFlags(fs *flag.FlagSet) runFunc {
 	fs.BoolVar(&p.OverrideCheck, "override-check", false, lang.L("go on when the module check finds a problem"))
 	fs.StringVar(&f.proxy.proxy, "proxy", "", lang.L("reach Azure from this PC through this HTTP proxy, http://[user@]host:port (password in QPYHUB_PROXY_PASSWORD)"))
 	fs.BoolVar(&f.proxy.proxyFromEnv, "proxy-from-env", false, lang.L("reach Azure from this PC through the proxy named by HTTPS_PROXY and NO_PROXY"))
+	fs.BoolVar(&p.KeepMain, "keep-main", false, lang.L("keep the module's own /usr/main.py: write only the library and the config, prove the identity from the REPL, then restart the module so its own application runs"))
 	fs.BoolVar(&f.restore, "restore", false, lang.L("put the module's own main.py back and remove the program"))
 	return func(ctx context.Context, c *call, _ []string) error {
 		return setupCommand{c}.run(ctx, f)
@@ -84,6 +85,9 @@ func setupFlags(fs *flag.FlagSet) runFunc {
 }
 
 func (c setupCommand) run(ctx context.Context, f *setupSettings) error {
+	if f.restore && f.plan.KeepMain {
+		return badArg("--keep-main", lang.L("is not for --restore: restore finds by itself whether a setup kept main.py"))
+	}
 	if err := c.complete(f); err != nil {
 		return err
 	}
@@ -276,6 +280,7 @@ func (c setupCommand) printSummary(results []provision.Result) {
 		if !r.Online() {
 			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: failed at {{.Stage}}: {{.Error}}",
 				map[string]any{"Port": r.Port, "Stage": lang.L(r.Stage), "Error": stageText(r.Error, r.Detail, r.Advice)}))
+			c.printRuns(r)
 			continue
 		}
 		online++
@@ -286,6 +291,7 @@ func (c setupCommand) printSummary(results []provision.Result) {
 		} else if r.Confirmation != "" {
 			fmt.Fprintln(c.stdout, "  "+lang.L("confirmed by the hub: {{.How}}", map[string]any{"How": lang.L(r.Confirmation)}))
 		}
+		c.printRuns(r)
 		if note := provision.TLSNote(r.TLS); note != "" {
 			line := "  " + lang.L(note)
 			if r.TLSReason != "" {
@@ -295,4 +301,12 @@ func (c setupCommand) printSummary(results []provision.Result) {
 		}
 	}
 	fmt.Fprintln(c.stdout, lang.L("{{.Online}} of {{.Total}} modules online", map[string]any{"Online": online, "Total": len(results)}))
+}
+
+// printRuns says what the module starts at boot now, when the setup got
+// far enough to decide it.
+func (c setupCommand) printRuns(r provision.Result) {
+	if note := provision.RunsNote(r.Runs); note != "" {
+		fmt.Fprintln(c.stdout, "  "+lang.L(note))
+	}
 }

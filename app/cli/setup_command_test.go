@@ -36,6 +36,8 @@ func TestSetupBadArguments(t *testing.T) {
 		{"stray argument", []string{"--port", "/dev/x", "extra"}, "extra"},
 		{"socks proxy", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "socks5://proxy.corp:1080"}, "--proxy"},
 		{"two proxies", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "http://proxy.corp:3128", "--proxy-from-env"}, "--proxy"},
+		{"keep-main with restore", []string{"--port", "/dev/x", "--keep-main", "--restore"}, "--keep-main"},
+		{"keep-main not a switch value", []string{"--port", "/dev/x", "--connection-string", device, "--keep-main=sometimes"}, "--keep-main"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -194,12 +196,16 @@ func TestSetupSummaryShowsConfirmedAndTLS(t *testing.T) {
 		{Port: "COM5", DeviceID: "d1", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedCloud,
 			Confirmation: provision.ConfirmTwin, TLS: provision.TLSVerified},
 		{Port: "COM6", DeviceID: "d2", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedModule,
-			TLS: provision.TLSUnverified, TLSReason: "firmware ussl takes no CA"},
+			TLS: provision.TLSUnverified, TLSReason: "firmware ussl takes no CA", Runs: provision.RunsOwnMain},
+		{Port: "COM7", Result: provision.ResultFailed, Stage: provision.StageWrite, Error: provision.PhraseMainIsLauncher, Runs: provision.RunsOwnMain},
 	})
 	text := out.String()
+	if strings.Count(text, provision.NoteRunsOwnMain) != 2 || strings.Contains(text, provision.NoteRunsCheckProgram) {
+		t.Errorf("the summary says what the modules run wrongly:\n%s", text)
+	}
 	for _, want := range []string{"COM5: online, device d1 on h", "confirmed by the hub: " + provision.ConfirmTwin, provision.NoteTLSVerified,
 		"COM6: online, device d2 on h", provision.NoteConfirmedByModule, provision.NoteTLSUnverified + " (firmware ussl takes no CA)",
-		"2 of 2 modules online"} {
+		"  " + provision.NoteRunsOwnMain, "2 of 3 modules online"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, text)
 		}

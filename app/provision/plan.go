@@ -70,6 +70,13 @@ type Plan struct {
 	Heartbeat     time.Duration // the module's heartbeat period; default DefaultHeartbeat
 	OverrideCheck bool          // go on when the module check finds a blocking problem
 
+	// KeepMain leaves the module's own /usr/main.py as it is: the setup
+	// writes only the library and the config, proves the identity from
+	// the REPL through the library, then restarts the module so its own
+	// application starts. false: the check program's launcher becomes
+	// main.py (the module's own is kept aside).
+	KeepMain bool
+
 	// Local hub: Server is dialled instead of the hub or DPS host (module
 	// and PC), CAPEM is trusted instead of the public roots and goes into
 	// the module's config, ServiceURL replaces https://{host} for REST.

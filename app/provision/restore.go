@@ -12,8 +12,11 @@ import (
 // Restore undoes a setup on the module at port: the module's own
 // main.py comes back from moduleapp.BackupPath (or, when it had none, the launcher
 // is removed), and the program and its config, which holds the key, are
-// removed. Without a backup and with a main.py that is not the
-// launcher it changes nothing and fails with a *StageError (PhraseNoBackup).
+// removed. A setup that kept the module's main.py (Plan.KeepMain) left
+// no backup and a main.py that is not the launcher: then only the
+// library, the config and the DPS state go, and main.py stays as it is.
+// With none of them on the module either, it changes nothing and fails
+// with a *StageError (PhraseNoBackup).
 func Restore(ctx context.Context, port string) error {
 	s, err := repl.Open(ctx, port, repl.Options{})
 	if err != nil {
@@ -68,7 +71,7 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 			return err
 		}
 		if !bytes.Equal(cur.Bytes(), launcher) {
-			return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
+			return removeLibrary(ctx, fs, has)
 		}
 		if err := fs.Remove(ctx, moduleapp.MainPath); err != nil {
 			return err
@@ -81,6 +84,28 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 		if f.Name != launcherName {
 			names = append(names, f.Name)
 		}
+	}
+	for _, n := range names {
+		if has[n] {
+			if err := fs.Remove(ctx, onModule(n)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// removeLibrary undoes a setup that kept the module's own main.py: the
+// config (with the key) first, the DPS state, then the library. main.py
+// is never touched, nor any other file.
+func removeLibrary(ctx context.Context, fs *modfs.FS, has map[string]bool) error {
+	names := []string{configName, dpsStateName, libraryName}
+	found := false
+	for _, n := range names {
+		found = found || has[n]
+	}
+	if !found {
+		return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
 	}
 	for _, n := range names {
 		if has[n] {

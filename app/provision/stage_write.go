@@ -15,6 +15,9 @@ import (
 // and is renamed only when complete, so an unplug at any point leaves
 // the old main.py in place and no half-written file under a real name.
 func (m *moduleRun) write(ctx context.Context) error {
+	if m.p.plan.KeepMain {
+		return m.writeLibrary(ctx) // stage_write_library.go: main.py untouched
+	}
 	files, err := m.p.program()
 	if err != nil {
 		return fail(StageWrite, PhraseWrite, AdviceWrite, err.Error(), err)

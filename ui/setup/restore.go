@@ -32,7 +32,8 @@ type restoreStep struct {
 
 func newRestoreStep(w fyne.Window, restorer Restorer, current *widgets.ModulePort, post func(func())) *restoreStep {
 	r := &restoreStep{restorer: restorer, current: current, post: post, window: w}
-	about := widget.NewLabel(lang.L("Setup keeps the module's own main.py as /usr/main.py.qpyhub-bak. Restoring puts it back and removes the program and its config, key included."))
+	about := widget.NewLabel(lang.L("Setup keeps the module's own main.py as /usr/main.py.qpyhub-bak. Restoring puts it back and removes the program and its config, key included.") +
+		" " + lang.L("After a setup that kept main.py in place, restoring removes only the library and its config."))
 	about.Wrapping = fyne.TextWrapWord
 	r.Button = widget.NewButtonWithIcon(lang.L("Restore the module's own main.py…"), theme.HistoryIcon(), r.ask)
 	r.Result = widget.NewLabel("")

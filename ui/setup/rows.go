@@ -147,12 +147,22 @@ func (r *moduleRow) finish(res provision.Result, mask func(string) string) {
 		} else if res.Confirmation != "" {
 			text += " · " + lang.L(res.Confirmation)
 		}
+		text += runsLine(res)
 		r.setDetail(mask(strings.TrimSpace(text)), widget.LowImportance)
 		return
 	}
 	r.result = provision.ResultFailed
 	r.setState(lang.L("Failed"), widget.DangerImportance)
-	r.setDetail(mask(failureText(res)), widget.DangerImportance)
+	r.setDetail(mask(failureText(res)+runsLine(res)), widget.DangerImportance)
+}
+
+// runsLine says on a line of its own what the module starts at boot,
+// once the setup decided it.
+func runsLine(res provision.Result) string {
+	if note := provision.RunsNote(res.Runs); note != "" {
+		return "\n" + lang.L(note)
+	}
+	return ""
 }
 
 // showTLS marks the row verified or unverified, with the sentence that

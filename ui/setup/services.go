@@ -22,7 +22,8 @@ type Runner interface {
 
 // Restorer undoes a setup: the module's own main.py comes back from the
 // backup the setup made, and the program and its config (which holds the
-// key) are removed. The screen offers it when its runner can.
+// key) are removed; after a setup that kept main.py, only the library and
+// its config go. The screen offers it when its runner can.
 type Restorer interface {
 	Restore(ctx context.Context, port string) error
 }

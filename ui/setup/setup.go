@@ -22,6 +22,7 @@ type Screen struct {
 	Modules  *modulesStep
 	Identity *identityStep
 	Auth     *authStep
+	Runs     *runsStep
 	Record   *recordStep
 	Restore  *restoreStep // nil when the runner cannot restore
 
@@ -63,6 +64,7 @@ func newScreen(w fyne.Window, runner Runner, current *widgets.ModulePort, listPo
 	s.Modules = newModulesStep(current, listPorts, changed)
 	s.Identity = newIdentityStep(hub, changed)
 	s.Auth = newAuthStep(now, changed)
+	s.Runs = newRunsStep(changed)
 	s.Record = newRecordStep(w)
 	if restorer, ok := runner.(Restorer); ok {
 		s.Restore = newRestoreStep(w, restorer, current, post)
@@ -96,7 +98,8 @@ func (s *Screen) layout() fyne.CanvasObject {
 		widget.NewCard(lang.L("1. Modules"), "", s.Modules.Content()),
 		widget.NewCard(lang.L("2. Identity"), "", s.Identity.Content()),
 		widget.NewCard(lang.L("3. Credentials on the module"), "", s.Auth.Content()),
-		widget.NewCard(lang.L("4. Record"), "", s.Record.Content()),
+		widget.NewCard(lang.L("4. After setup the module runs"), "", s.Runs.Content()),
+		widget.NewCard(lang.L("5. Record"), "", s.Record.Content()),
 	)
 	if s.Restore != nil {
 		steps.Add(widget.NewCard(lang.L("Undo a setup"), "", s.Restore.Content()))
@@ -128,6 +131,7 @@ func (s *Screen) validate(strict bool) (provision.Plan, bool) {
 	ok := s.Auth.fill(&plan)
 	ok = s.Identity.fill(&plan, len(targets), strict) && ok
 	ok = s.Record.fill(&plan) && ok
+	s.Runs.fill(&plan)
 	plan.OverrideCheck = s.Modules.Override.Checked
 	return plan, ok
 }
