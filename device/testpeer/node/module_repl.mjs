@@ -187,7 +187,7 @@ export class ModuleRepl {
         await this.softReboot();
         return;
       }
-      const source = Buffer.from(this.rawLine).toString("utf8");
+      const source = Buffer.from(this.rawLine);
       this.rawLine = [];
       this.execRaw(source);
       this.out.write(">");
@@ -226,7 +226,7 @@ export class ModuleRepl {
       }
     }
     this.out.write("\x04");
-    this.execRaw(Buffer.from(code).toString("utf8"));
+    this.execRaw(Buffer.from(code));
     this.out.write(">");
   }
 }
