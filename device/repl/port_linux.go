@@ -46,6 +46,9 @@ func openPort(path string, baud int) (port, error) {
 		}
 		return nil, &OpenError{Path: path, Err: err}
 	}
+	// What the module printed before the session is nobody's answer:
+	// dropped, so that an old prompt is not taken for a new one.
+	line.ResetInputBuffer()
 	return &linuxPort{f: os.NewFile(uintptr(fd), path), line: line}, nil
 }
 

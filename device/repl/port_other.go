@@ -29,6 +29,9 @@ func openPort(path string, baud int) (port, error) {
 		}
 		return nil, &OpenError{Path: path, Err: err}
 	}
+	// What the module printed before the session is nobody's answer:
+	// dropped, so that an old prompt is not taken for a new one.
+	p.ResetInputBuffer()
 	return serialPort{p}, nil
 }
 

@@ -173,3 +173,43 @@ func TestSoftResetRunsMain(t *testing.T) {
 		t.Fatalf("after soft reset: %v, want NameError", err)
 	}
 }
+
+// decoyMain answers the first Ctrl-C with what looks like the idle
+// prompt, and keeps running: the firmware drops the Ctrl-A that follows.
+const decoyMain = `import utime
+try:
+    while True:
+        utime.sleep_ms(20)
+except KeyboardInterrupt:
+    print('\n>>> ', end='')
+    utime.sleep_ms(600)
+`
+
+// The idle prompt's answer ends Sync's wait at once; when that answer
+// came from a program that still runs, Sync stops it again and waits
+// for quiet after the prompt.
+func TestSyncPastAPromptThatWasNotIdle(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	p, err := testpeer.Start(ctx, testpeer.Options{RunMainAtBoot: true, Files: map[string][]byte{"main.py": []byte(decoyMain)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s, err := Open(ctx, p.Path(), Options{AnswerTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Sync(ctx); err != nil {
+		t.Fatalf("Sync: %v (module got %q)", err, p.Received())
+	}
+	res, err := s.Exec(ctx, "print('in sync', 6*7)")
+	if err != nil || res.Stdout != "in sync 42\n" {
+		t.Fatalf("Exec after Sync: %q, %v", res.Stdout, err)
+	}
+	if got := strings.Count(string(p.Received()), "\x01"); got != 2 {
+		t.Errorf("Ctrl-A sent %d times, want twice (once dropped by the running program)", got)
+	}
+}
