@@ -46,15 +46,13 @@ func openPort(path string, baud int) (port, error) {
 		}
 		return nil, &OpenError{Path: path, Err: err}
 	}
-	// What the module printed before the session is nobody's answer:
-	// dropped, so that an old prompt is not taken for a new one.
-	line.ResetInputBuffer()
 	return &linuxPort{f: os.NewFile(uintptr(fd), path), line: line}, nil
 }
 
 func (p *linuxPort) Read(b []byte) (int, error)         { return p.f.Read(b) }
 func (p *linuxPort) Write(b []byte) (int, error)        { return p.f.Write(b) }
 func (p *linuxPort) SetWriteDeadline(t time.Time) error { return p.f.SetWriteDeadline(t) }
+func (p *linuxPort) DropInput() error                   { return p.line.ResetInputBuffer() }
 
 // Close lets go of TIOCEXCL first and of the lock last, so that whoever
 // takes the lock next can open the port.

@@ -29,11 +29,11 @@ func openPort(path string, baud int) (port, error) {
 		}
 		return nil, &OpenError{Path: path, Err: err}
 	}
-	// What the module printed before the session is nobody's answer:
-	// dropped, so that an old prompt is not taken for a new one.
-	p.ResetInputBuffer()
 	return serialPort{p}, nil
 }
+
+// DropInput discards what the system holds of the module's output.
+func (p serialPort) DropInput() error { return p.ResetInputBuffer() }
 
 // SetWriteDeadline is not offered by go.bug.st/serial: writes block as
 // the system makes them.

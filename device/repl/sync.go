@@ -30,6 +30,11 @@ func (s *Session) Sync(ctx context.Context) error {
 
 func (s *Session) sync(ctx context.Context) error {
 	s.mode = modeUnknown
+	// What the module printed before is nobody's answer (a terminal
+	// shows it; a sync does not): dropped, so that an old prompt is not
+	// taken for a new one.
+	s.port.DropInput()
+	s.in.discard()
 	if err := s.interrupt(ctx, false); err != nil {
 		return err
 	}
