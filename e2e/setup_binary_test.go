@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net"
@@ -187,8 +186,8 @@ func TestBinarySetupWriteInterruptedKeepsOldMain(t *testing.T) {
 	peer, err := testpeer.Start(ctx, testpeer.Options{
 		FlashDir: flash,
 		Files:    map[string][]byte{"main.py": old},
-		// Paths reach the module hex-encoded, so any name is safe in Python.
-		Unplug: &testpeer.Unplug{After: hex.EncodeToString([]byte("/usr/qpyhub_app.py.part")), ThenBytes: 2048},
+		// Paths reach the module as escaped bytes literals, readable here.
+		Unplug: &testpeer.Unplug{After: "/usr/qpyhub_app.py.part", ThenBytes: 2048},
 	})
 	if err != nil {
 		t.Fatal(err)
