@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// The script prints its JSON document between these two lines.
+// The script prints its JSON document between these two markers.
 const (
-	markBegin = "QPYHUB-PROBE-BEGIN"
-	markEnd   = "QPYHUB-PROBE-END"
+	markBegin = "QPYHUB<"
+	markEnd   = ">QPYHUB"
 )
 
 // raw is the script's document: each value is what the call returned (a

@@ -147,6 +147,31 @@ func TestRunSendsTheScriptOnce(t *testing.T) {
 	check(s, 2)
 }
 
+// Old firmware behind a UART: the script goes in acknowledged pieces of
+// the firmware's input buffer, over a 115200 baud link.
+func TestRunOnOldFirmwareOverAUART(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{RawPaste: testpeer.RawPasteUnsupported, Baud: 115200,
+		Scenario: map[string]any{"old_firmware": true}})
+	if err != nil {
+		t.Fatalf("start peer: %v", err)
+	}
+	defer peer.Close()
+	s, err := repl.Open(ctx, peer.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := Run(ctx, OverSession(s))
+	if err != nil || !r.Ready || r.IMEI != "866327040000001" || len(r.Missing) != 1 {
+		t.Fatalf("Run: %+v, %v", r, err)
+	}
+	if !strings.Contains(string(peer.Received()), "_qpyS[0]+=b'") {
+		t.Fatalf("the script did not go in pieces: %q", peer.Received())
+	}
+}
+
 func TestRunUnpluggedModule(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

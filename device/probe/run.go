@@ -17,14 +17,14 @@ var source string
 // which may be a 115200 baud UART). Its name holds the script's digest:
 // only this very script is ever reused. Comment lines are not sent.
 var (
-	funcName = "_qpyhub_probe_" + digest(source)
+	funcName = "_qpyhubP" + digest(source)
 	script   = strings.ReplaceAll(withoutComments(source), "_qpyhub_probe", funcName)
 	// callAgain runs the function when it is there, else says so.
-	callAgain = "if '" + funcName + "' in globals():" + funcName + "()\nelse:print('" + markNeed + "')\n"
+	callAgain = "if'" + funcName + "'in globals():" + funcName + "()\nelse:print('" + markNeed + "')\n"
 )
 
 // markNeed is what callAgain prints when the module lacks the function.
-const markNeed = "QPYHUB-PROBE-NEED"
+const markNeed = "QPYHUB?"
 
 func digest(s string) string {
 	sum := sha256.Sum256([]byte(s))

@@ -189,11 +189,12 @@ func (s *Session) Close() error {
 	}
 	if s.in.failure() == nil && s.mode == modeRaw {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		// The whole banner is awaited, so that the next session does
-		// not find it still on its way.
+		// The first bytes of the answer say the firmware took Ctrl-B;
+		// the banner after them need not be awaited (a next session
+		// knows it when it sees it).
 		s.in.discard()
 		if s.write(ctx, []byte{ctrlB}) == nil {
-			s.in.until(ctx, time.Now().Add(time.Second), []byte(friendlyPrompt), "friendly prompt")
+			s.in.until(ctx, time.Now().Add(time.Second), []byte("\r\n"), "friendly REPL")
 		}
 		cancel()
 	}

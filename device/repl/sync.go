@@ -76,7 +76,7 @@ func (s *Session) Interrupt(ctx context.Context) error {
 func (s *Session) interrupt(ctx context.Context, settle bool) error {
 	end, bounded := ctx.Deadline()
 	sawOutput := false
-	promptEnds := func(out []byte) bool { return !settle && bytes.Equal(out, []byte(idleAnswer)) }
+	promptEnds := func(out []byte) bool { return !settle && idleAnswered(out) }
 	for round := 0; round < syncAttempts || bounded && sawOutput; round++ {
 		gap := min(quietGap<<round, maxQuietGap)
 		for _, key := range []byte{ctrlC, ctrlB} {
@@ -105,6 +105,14 @@ func (s *Session) interrupt(ctx context.Context, settle bool) error {
 		}
 	}
 	return interruptFailure(sawOutput)
+}
+
+// idleAnswered reports whether out is Ctrl-C's answer at the idle
+// prompt, alone or after an earlier prompt still on its way (the banner
+// a Ctrl-B printed as the last session closed).
+func idleAnswered(out []byte) bool {
+	before, ok := bytes.CutSuffix(out, []byte(idleAnswer))
+	return ok && (len(before) == 0 || bytes.HasSuffix(before, []byte(friendlyPrompt)))
 }
 
 // interruptFailure says why no prompt came.

@@ -213,3 +213,23 @@ func TestSyncPastAPromptThatWasNotIdle(t *testing.T) {
 		t.Errorf("Ctrl-A sent %d times, want twice (once dropped by the running program)", got)
 	}
 }
+
+func TestIdleAnswered(t *testing.T) {
+	cases := []struct {
+		out  string
+		want bool
+	}{
+		{"\r\n>>> ", true},
+		{"\r\nQuecPython v1.12 on 2021-01-01; EC600N with QUECTEL\r\nType \"help()\" for more information.\r\n>>> \r\n>>> ", true},
+		{"QuecPython v1.12 on 2021-01-01; EC600N with QUECTEL\r\nType \"help()\" for more information.\r\n>>> ", false},
+		{"Traceback (most recent call last):\r\nKeyboardInterrupt: \r\n>>> ", false},
+		{"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>", false},
+		{">>> ", false},
+		{"", false},
+	}
+	for _, tc := range cases {
+		if got := idleAnswered([]byte(tc.out)); got != tc.want {
+			t.Errorf("idleAnswered(%q) = %v, want %v", tc.out, got, tc.want)
+		}
+	}
+}
