@@ -47,7 +47,7 @@ func checkPutStoppedBySignal(t *testing.T, bin string, sig syscall.Signal) {
 		t.Fatal(err)
 	}
 	// Stop it once file data flows into the part file.
-	for strings.Count(string(peer.Received()), "a2b_base64") < 3 {
+	for strings.Count(string(peer.Received()), "_qpyw(b'") < 3 {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("the upload never started; stderr %q", errOut.String())

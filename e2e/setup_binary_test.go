@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net"
@@ -200,8 +199,8 @@ func checkWriteInterruptedKeepsOldMain(t *testing.T, bin string) {
 	peer, err := testpeer.Start(ctx, testpeer.Options{
 		FlashDir: flash,
 		Files:    map[string][]byte{"main.py": old},
-		// Paths reach the module hex-encoded, so any name is safe in Python.
-		Unplug: &testpeer.Unplug{After: hex.EncodeToString([]byte("/usr/qpyhub_app.py.part")), ThenBytes: 2048},
+		// Paths reach the module as escaped bytes literals, readable here.
+		Unplug: &testpeer.Unplug{After: "/usr/qpyhub_app.py.part", ThenBytes: 2048},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 // config and finally the launcher. Each file goes to a .part name first
 // and is renamed only when complete, so an unplug at any point leaves
 // the old main.py in place and no half-written file under a real name.
+// A file the module already has, as on a second setup of the same
+// module, is not sent again.
 func (m *moduleRun) write(ctx context.Context) error {
 	if m.p.plan.KeepMain {
 		return m.writeLibrary(ctx) // stage_write_library.go: main.py untouched
@@ -50,18 +52,31 @@ func (m *moduleRun) write(ctx context.Context) error {
 	for _, f := range order {
 		total += len(f.Data)
 	}
-	done := 0
+	done, unchanged := 0, 0
 	for _, f := range order {
 		progress := func(n, _ int64) {
 			m.stepFraction(StageWrite, StateRunning, f.Name, float64(done+int(n))/float64(total))
 		}
-		if err := fs.Put(ctx, onModule(f.Name), bytes.NewReader(f.Data), int64(len(f.Data)), progress); err != nil {
+		res, err := fs.PutFile(ctx, onModule(f.Name), bytes.NewReader(f.Data), int64(len(f.Data)), modfs.PutOptions{Progress: progress})
+		if err != nil {
 			return m.writeFailure(err)
+		}
+		if res.Skipped {
+			unchanged++
 		}
 		done += len(f.Data)
 	}
-	m.step(StageWrite, StateOK, fmt.Sprintf("%d files", len(order)))
+	m.step(StageWrite, StateOK, writtenDetail(len(order), unchanged))
 	return nil
+}
+
+// writtenDetail says how many files the write stage went through and how
+// many of them the module already had.
+func writtenDetail(files, unchanged int) string {
+	if unchanged == 0 {
+		return fmt.Sprintf("%d files", files)
+	}
+	return fmt.Sprintf("%d files, %d unchanged", files, unchanged)
 }
 
 func (m *moduleRun) writeFailure(err error) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // chunksPerRead is how many chunks one download command prints.
@@ -19,7 +20,7 @@ func (fs *FS) Get(ctx context.Context, src string, w io.Writer, progress Progres
 	if err != nil {
 		return 0, err
 	}
-	open := pyChecksumStart + "_qpyf = open(" + pyPath(src) + ", 'rb')\nprint(uos.stat(" + pyPath(src) + ")[6])\n"
+	open := "_qpyf = open(" + pyPath(src) + ", 'rb')\nprint(uos.stat(" + pyPath(src) + ")[6])\n"
 	res, err := fs.exec(ctx, open)
 	if err != nil {
 		return 0, wrap("get", src, err)
@@ -29,19 +30,19 @@ func (fs *FS) Get(ctx context.Context, src string, w io.Writer, progress Progres
 		fs.closeRead(ctx)
 		return 0, &PathError{Op: "get", Path: src, Cause: ErrModule, Err: fmt.Errorf("unreadable size %q", res.Stdout)}
 	}
-	sum := newChecksum()
-	done, err := fs.receive(ctx, src, io.MultiWriter(w, sum), size, progress)
+	local := newDigest()
+	done, err := fs.receive(ctx, src, io.MultiWriter(w, local), size, progress)
+	fs.closeRead(ctx)
 	if err != nil {
-		fs.closeRead(ctx)
 		return done, err
 	}
-	res, err = fs.exec(ctx, "_qpyf.close()\n"+pyChecksumEnd+"del _qpyf, _qpyh, _qpys\n")
+	// The module's digest of the file as it is stored, against what came.
+	res, err = fs.execHelped(ctx, "print("+hDigest+"("+pyPath(src)+"))\n")
 	if err != nil {
 		return done, wrap("get", src, err)
 	}
-	kind, value, _ := strings.Cut(lastLine(res.Stdout), " ")
-	if !sum.matches(kind, value) {
-		return done, &PathError{Op: "get", Path: src, Cause: ErrCorrupted, Err: fmt.Errorf("module read %s %s", kind, value)}
+	if equal, _ := local.matches(lastLine(res.Stdout)); !equal {
+		return done, &PathError{Op: "get", Path: src, Cause: ErrCorrupted, Err: fmt.Errorf("module has %s", lastLine(res.Stdout))}
 	}
 	return done, nil
 }
@@ -49,8 +50,8 @@ func (fs *FS) Get(ctx context.Context, src string, w io.Writer, progress Progres
 // receive reads the open file, chunksPerRead base64 lines per command,
 // until a command prints fewer lines (end of file).
 func (fs *FS) receive(ctx context.Context, src string, w io.Writer, size int64, progress Progress) (int64, error) {
-	code := fmt.Sprintf("for _qpyi in range(%d):\n    _qpyd = _qpyf.read(%d)\n    if not _qpyd:\n        break\n%s    print(ubinascii.b2a_base64(_qpyd).decode().strip())\n",
-		chunksPerRead, fs.chunk, indent(pyChecksumUpdate))
+	code := fmt.Sprintf("for _qpyi in range(%d):\n    _qpyd = _qpyf.read(%d)\n    if not _qpyd:\n        break\n    print(ubinascii.b2a_base64(_qpyd).decode().strip())\n",
+		chunksPerRead, fs.chunk)
 	var done int64
 	for {
 		res, err := fs.exec(ctx, code)
@@ -78,15 +79,7 @@ func (fs *FS) receive(ctx context.Context, src string, w io.Writer, size int64, 
 }
 
 func (fs *FS) closeRead(ctx context.Context) {
-	fs.exec(context.WithoutCancel(ctx), "try:\n    _qpyf.close()\nexcept Exception:\n    pass\n")
-}
-
-func indent(code string) string {
-	lines := strings.SplitAfter(code, "\n")
-	for i, l := range lines {
-		if l != "" {
-			lines[i] = "    " + l
-		}
-	}
-	return strings.Join(lines, "")
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+	defer cancel()
+	fs.exec(ctx, "try:\n    _qpyf.close()\n    del _qpyf, _qpyd\nexcept Exception:\n    pass\n")
 }

@@ -1,12 +1,13 @@
 package modfs
 
 import (
-	"encoding/hex"
 	"strings"
+
+	"qpyhub/device/repl"
 )
 
-// checkPath accepts absolute module paths without "..", quotes being
-// harmless since paths travel hex-encoded.
+// checkPath accepts absolute module paths without ".."; quotes are
+// harmless since paths travel as escaped bytes literals.
 func checkPath(op, p string) (string, error) {
 	if !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "", &PathError{Op: op, Path: p, Cause: ErrBadPath}
@@ -50,6 +51,9 @@ func CheckPath(op, p string, write bool) error {
 }
 
 // pyPath is a Python expression for p that survives any character.
-func pyPath(p string) string {
-	return "ubinascii.unhexlify('" + hex.EncodeToString([]byte(p)) + "').decode()"
-}
+func pyPath(p string) string { return pyString(p) }
+
+// pyString is a Python expression for the text s, whatever it holds: a
+// bytes literal (escaped where the REPL or the lexer would act on a
+// byte), decoded.
+func pyString(s string) string { return repl.BytesLiteral([]byte(s)) + ".decode()" }

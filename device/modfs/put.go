@@ -1,13 +1,12 @@
 package modfs
 
 import (
+	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 )
 
@@ -18,88 +17,161 @@ var ErrLocalChanged = errors.New("the local file changed while it was being copi
 // partSuffix marks an upload in progress on the module.
 const partSuffix = ".part"
 
-// Put uploads size bytes from r to dst (under /usr or /bak). The data
-// goes to dst+".part" and replaces dst only after the module confirmed
-// its size and checksum.
+// PutOptions tune one upload.
+type PutOptions struct {
+	// Force sends the file even when the module already has it.
+	Force    bool
+	Progress Progress
+}
+
+// PutResult says what an upload did.
+type PutResult struct {
+	// Skipped is true when the module already had the same file (same
+	// size and SHA-256, or CRC-32 on firmware without uhashlib): nothing
+	// was sent.
+	Skipped bool
+	Sent    int64 // bytes of the file sent
+}
+
+// Put uploads size bytes from r to dst (under /usr or /bak), unless the
+// module already has the same file and Options.Force is not set. The
+// data goes to dst+".part" and replaces dst only after the module found
+// its size and digest right.
 func (fs *FS) Put(ctx context.Context, dst string, r io.Reader, size int64, progress Progress) error {
+	_, err := fs.PutFile(ctx, dst, r, size, PutOptions{Force: fs.force, Progress: progress})
+	return err
+}
+
+// PutFile is Put with options for this upload, and says whether the
+// file was sent.
+func (fs *FS) PutFile(ctx context.Context, dst string, r io.Reader, size int64, opts PutOptions) (PutResult, error) {
 	dst, err := checkWritable("put", dst)
 	if err != nil {
-		return err
+		return PutResult{}, err
 	}
+	src, local, err := readLocal(r, size)
+	if err != nil {
+		return PutResult{}, &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: err}
+	}
+	if !opts.Force {
+		same, err := fs.hasSame(ctx, dst, local)
+		if err != nil || same {
+			if same && opts.Progress != nil {
+				opts.Progress(size, size)
+			}
+			return PutResult{Skipped: same}, err
+		}
+	}
+	sent, err := fs.upload(ctx, dst, src, local, opts.Progress)
+	return PutResult{Sent: sent}, err
+}
+
+// readLocal digests the source and answers a reader for sending it:
+// the same source read again when it can seek (a file), else a copy in
+// memory. One byte past size is read, so a growing file or a device that
+// never ends is refused, not streamed.
+func readLocal(r io.Reader, size int64) (io.Reader, *fileDigest, error) {
+	d := newDigest()
+	seeker, canSeek := r.(io.ReadSeeker)
+	var start int64
+	if canSeek {
+		var err error
+		if start, err = seeker.Seek(0, io.SeekCurrent); err != nil {
+			canSeek = false
+		}
+	}
+	var copied bytes.Buffer
+	sink := io.Writer(d)
+	if !canSeek {
+		sink = io.MultiWriter(d, &copied)
+	}
+	n, err := io.Copy(sink, io.LimitReader(r, size+1))
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Errorf("reading the local file: %w", err)
+	case n != size:
+		return nil, nil, fmt.Errorf("%d bytes announced, %d read", size, n)
+	case !canSeek:
+		return &copied, d, nil
+	}
+	if _, err := seeker.Seek(start, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("reading the local file again: %w", err)
+	}
+	return io.LimitReader(seeker, size), d, nil
+}
+
+// hasSame asks the module for dst's digest: same is true when it matches
+// local by a digest that can tell files apart (not a byte sum).
+func (fs *FS) hasSame(ctx context.Context, dst string, local *fileDigest) (bool, error) {
+	res, err := fs.execHelped(ctx, "print("+hDigest+"("+pyPath(dst)+"))\n")
+	if err != nil {
+		return false, wrap("put", dst, err)
+	}
+	equal, trusted := local.matches(lastLine(res.Stdout))
+	return equal && trusted, nil
+}
+
+// upload sends src to dst's part file, then has the module check it
+// against local and rename it over dst, in one command.
+func (fs *FS) upload(ctx context.Context, dst string, src io.Reader, local *fileDigest, progress Progress) (int64, error) {
 	tmp := dst + partSuffix
-	open := pyChecksumStart + "_qpyd = b''\n_qpyf = open(" + pyPath(tmp) + ", 'wb')\n"
-	if _, err := fs.exec(ctx, open); err != nil {
-		return wrap("put", dst, err)
+	// Naming a helper first has it defined now, not at the commit.
+	if _, err := fs.execHelped(ctx, hCommit+"\n_qpyf = open("+pyPath(tmp)+", 'wb')\n_qpyw = _qpyf.write\n"); err != nil {
+		return 0, wrap("put", dst, err)
 	}
-	sum := newChecksum()
-	// One byte past size is enough to know the source is longer than
-	// announced: a growing file or a device that never ends is refused,
-	// not streamed.
-	done, err := fs.sendData(ctx, dst, io.TeeReader(io.LimitReader(r, size+1), sum), size, progress)
-	if err == nil && done != size {
-		err = &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: fmt.Errorf("%d bytes announced, %d read", size, done)}
-	}
-	if err == nil {
-		err = fs.verifyPart(ctx, dst, tmp, size, sum)
+	again := newDigest()
+	sent, err := fs.sendData(ctx, dst, io.TeeReader(src, again), local.size, progress)
+	if err == nil && again.answers()[0] != local.answers()[0] {
+		err = &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: errors.New("its content differs from when it was first read")}
 	}
 	if err != nil {
 		fs.dropPart(ctx, tmp)
-		return err
+		return sent, err
 	}
-	return wrap("put", dst, fs.commit(ctx, tmp, dst))
-}
-
-// sendData writes r to the open part file, one chunk per command.
-func (fs *FS) sendData(ctx context.Context, dst string, r io.Reader, size int64, progress Progress) (int64, error) {
-	buf := make([]byte, fs.chunk)
-	var done int64
-	for {
-		n, rerr := io.ReadFull(r, buf)
-		if n > 0 {
-			code := "_qpyd = ubinascii.a2b_base64('" + base64.StdEncoding.EncodeToString(buf[:n]) + "')\n_qpyf.write(_qpyd)\n" + pyChecksumUpdate
-			if _, err := fs.exec(ctx, code); err != nil {
-				return done, wrap("put", dst, err)
-			}
-			done += int64(n)
-			if progress != nil {
-				progress(done, size)
-			}
-		}
-		switch {
-		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-			return done, nil
-		case rerr != nil:
-			return done, fmt.Errorf("reading the local file: %w", rerr)
-		}
-	}
-}
-
-// verifyPart closes the part file and compares its size and checksum.
-func (fs *FS) verifyPart(ctx context.Context, dst, tmp string, size int64, sum *checksum) error {
-	code := "_qpyf.close()\nprint(uos.stat(" + pyPath(tmp) + ")[6])\n" + pyChecksumEnd + "del _qpyf, _qpyd, _qpyh, _qpys\n"
-	res, err := fs.exec(ctx, code)
+	code := "print(" + hCommit + "(_qpyf, " + pyPath(tmp) + ", " + pyPath(dst) + ", " + pyStrings(local.answers()) + "))\ndel _qpyf, _qpyw\n"
+	res, err := fs.execHelped(ctx, code)
 	if err != nil {
-		return wrap("put", dst, err)
+		fs.dropPart(ctx, tmp)
+		return sent, wrap("put", dst, err)
 	}
-	lines := strings.Split(strings.TrimSpace(res.Stdout), "\n")
-	if len(lines) != 2 {
-		return &PathError{Op: "put", Path: dst, Cause: ErrModule, Err: fmt.Errorf("unreadable check %q", res.Stdout)}
+	if got := lastLine(res.Stdout); !slices.Contains(local.answers(), got) {
+		return sent, &PathError{Op: "put", Path: dst, Cause: ErrCorrupted, Err: fmt.Errorf("module has %s", got)}
 	}
-	got, _ := strconv.ParseInt(strings.TrimSpace(lines[0]), 10, 64)
-	kind, value, _ := strings.Cut(strings.TrimSpace(lines[1]), " ")
-	if got != size || !sum.matches(kind, value) {
-		return &PathError{Op: "put", Path: dst, Cause: ErrCorrupted, Err: fmt.Errorf("module has %d bytes, %s %s", got, kind, value)}
-	}
-	return nil
+	return sent, nil
 }
 
-// commit moves the verified part file over dst. Some file systems refuse
-// to rename over an existing file: then dst is removed first, in the
-// same command.
-func (fs *FS) commit(ctx context.Context, tmp, dst string) error {
-	code := "try:\n    uos.rename(" + pyPath(tmp) + ", " + pyPath(dst) + ")\nexcept OSError:\n    uos.remove(" + pyPath(dst) + ")\n    uos.rename(" + pyPath(tmp) + ", " + pyPath(dst) + ")\n"
-	_, err := fs.exec(ctx, code)
-	return err
+// sendData writes src to the open part file, as large a piece per
+// command as the firmware takes without waiting.
+func (fs *FS) sendData(ctx context.Context, dst string, src io.Reader, size int64, progress Progress) (int64, error) {
+	local := &readErr{r: src}
+	var report func(int64)
+	if progress != nil {
+		report = func(n int64) { progress(n, size) }
+	}
+	sent, err := fs.r.SendData(ctx, "_qpyw", local, fs.chunk, report)
+	switch {
+	case local.err != nil:
+		return sent, &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: fmt.Errorf("reading the local file: %w", local.err)}
+	case err != nil:
+		return sent, wrap("put", dst, err)
+	case sent != size:
+		return sent, &PathError{Op: "put", Path: dst, Cause: ErrLocalChanged, Err: fmt.Errorf("%d bytes announced, %d read", size, sent)}
+	}
+	return sent, nil
+}
+
+// readErr keeps the error of the local source apart from the module's.
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (l *readErr) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if err != nil && err != io.EOF {
+		l.err = err
+	}
+	return n, err
 }
 
 // dropPart removes a failed upload's part file, best effort: when the

@@ -10,6 +10,7 @@ import (
 func FuzzParse(f *testing.F) {
 	f.Add(markBegin + "\n{\"v\": 1, \"sim_status\": 1, \"csq\": 24}\n" + markEnd)
 	f.Add(markBegin + "\n{\"v\": 1, \"data\": [[1, 2, [1], [0]]], \"state\": [[], [5]]}\n" + markEnd)
+	f.Add(markBegin + "\n[2, [], [\"EC600N\"], \"EC600N\", \"86\", \"fw\", \"sn\", 1, \"89\", \"46\", \"\", 24]\n" + markEnd)
 	f.Add("Traceback (most recent call last):\nSyntaxError\n")
 	f.Fuzz(func(t *testing.T, out string) {
 		r, err := Parse(out)

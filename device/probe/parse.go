@@ -5,10 +5,10 @@ import (
 	"strings"
 )
 
-// The script prints its JSON document between these two lines.
+// The script prints its JSON document between these two markers.
 const (
-	markBegin = "QPYHUB-PROBE-BEGIN"
-	markEnd   = "QPYHUB-PROBE-END"
+	markBegin = "QPYHUB<"
+	markEnd   = ">QPYHUB"
 )
 
 // raw is the script's document: each value is what the call returned (a
@@ -22,12 +22,12 @@ func Parse(output string) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	var r raw
-	if err := json.Unmarshal([]byte(doc), &r); err != nil || r == nil {
+	r, format, err := readDoc(doc)
+	if err != nil || r == nil {
 		return Report{}, &Error{Code: CodeMalformed, Message: "The module's answer is not readable",
 			NextStep: "Run the check again; if it keeps failing, restart the module", Err: err}
 	}
-	if v, ok := asInt(r["v"]); !ok || v != 1 {
+	if v, ok := asInt(r["v"]); !ok || v != format {
 		return Report{}, &Error{Code: CodeMalformed, Message: "The module's answer has an unknown format",
 			NextStep: "Update qpyhub", Detail: string(r["v"])}
 	}
@@ -66,14 +66,46 @@ func extract(output string) (string, error) {
 	return strings.TrimSpace(rest[:j]), nil
 }
 
+// v2Keys names the items of the script's list (format 2), in order, with
+// the keys of format 1's object.
+var v2Keys = []string{"v", "missing", "uname", "model", "imei", "firmware", "sn",
+	"sim_status", "iccid", "imsi", "phone", "csq", "state", "operator", "signal", "config", "data"}
+
+// readDoc reads the document: an object (format 1), or a list (format 2)
+// whose items are named by v2Keys. It answers the format the shape
+// stands for, which the document's "v" must repeat.
+func readDoc(doc string) (raw, int, error) {
+	if !strings.HasPrefix(doc, "[") {
+		var r raw
+		err := json.Unmarshal([]byte(doc), &r)
+		return r, 1, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &items); err != nil {
+		return nil, 2, err
+	}
+	r := raw{}
+	for i, it := range items[:min(len(items), len(v2Keys))] {
+		r[v2Keys[i]] = it
+	}
+	return r, 2, nil
+}
+
+// unameNames are uos.uname()'s fields, for firmware that answers bare
+// values rather than "name=value" strings.
+var unameNames = []string{"sysname", "nodename", "release", "version", "machine"}
+
 func parseUname(m json.RawMessage) map[string]string {
 	items := asStrings(m)
 	if len(items) == 0 {
 		return nil
 	}
 	out := make(map[string]string, len(items))
-	for _, it := range items {
+	for i, it := range items {
 		k, v, ok := strings.Cut(it, "=")
+		if !ok && i < len(unameNames) {
+			k, v, ok = unameNames[i], it, true
+		}
 		if ok && k != "" {
 			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 		}

@@ -3,6 +3,7 @@ package probe
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -202,5 +203,39 @@ func TestReportJSONContract(t *testing.T) {
 	sim, _ := m["sim"].(map[string]any)
 	if sim["status"] != float64(2) || sim["meaning"] != r.SIM.Meaning {
 		t.Errorf("sim = %v", sim)
+	}
+}
+
+// The script prints format 2, a list in v2Keys order, with uname's bare
+// values; it must read as the same report as format 1's object.
+func TestParseFormat2MatchesFormat1(t *testing.T) {
+	doc := with(map[string]any{"uname": []string{"sysname=EC600N", "nodename=EC600N", "release=1.13.0"}})
+	want, err := Parse(output(t, doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc["v"] = 2
+	doc["uname"] = []string{"EC600N", "EC600N", "1.13.0"}
+	list := make([]any, len(v2Keys))
+	for i, k := range v2Keys {
+		list[i] = doc[k]
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse(markBegin + "\r\n" + string(b) + "\r\n" + markEnd + "\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("format 2 gave\n%+v\nformat 1 gave\n%+v", got, want)
+	}
+	if got.Uname["release"] != "1.13.0" || got.Model != "EC600N" || !got.Ready {
+		t.Fatalf("format 2 report %+v", got)
+	}
+	// A list that says format 1 is not trusted.
+	if _, err := Parse(markBegin + "\n[1]\n" + markEnd); err == nil {
+		t.Fatal("a list with v 1 was accepted")
 	}
 }

@@ -6,6 +6,7 @@ package probe
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,6 +103,72 @@ func TestRunPlainMicroPython(t *testing.T) {
 	}
 	if r.Ready || firstCode(r) != ProblemNotQuecPython {
 		t.Errorf("ready %v first %q, want not ready, %q", r.Ready, firstCode(r), ProblemNotQuecPython)
+	}
+}
+
+// The script crosses the link once; later checks call what it left on
+// the module, in the same session or the next one, until a reset.
+func TestRunSendsTheScriptOnce(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: map[string]any{"csq": 17}})
+	if err != nil {
+		t.Fatalf("start peer: %v", err)
+	}
+	defer peer.Close()
+	definition := "def " + funcName + "("
+	sent := func() int { return strings.Count(string(peer.Received()), definition) }
+	check := func(s *repl.Session, wantSent int) {
+		t.Helper()
+		r, err := Run(ctx, OverSession(s))
+		if err != nil || r.Signal.CSQ != 17 || !r.Ready {
+			t.Fatalf("Run: %+v, %v", r, err)
+		}
+		if got := sent(); got != wantSent {
+			t.Fatalf("the script was sent %d times, want %d", got, wantSent)
+		}
+	}
+	s, err := repl.Open(ctx, peer.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(s, 1)
+	check(s, 1)
+	s.Close()
+	s, err = repl.Open(ctx, peer.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(s, 1)
+	if _, err := s.SoftReset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check(s, 2)
+}
+
+// Old firmware behind a UART: the script goes in acknowledged pieces of
+// the firmware's input buffer, over a 115200 baud link.
+func TestRunOnOldFirmwareOverAUART(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{RawPaste: testpeer.RawPasteUnsupported, Baud: 115200,
+		Scenario: map[string]any{"old_firmware": true}})
+	if err != nil {
+		t.Fatalf("start peer: %v", err)
+	}
+	defer peer.Close()
+	s, err := repl.Open(ctx, peer.Path(), repl.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := Run(ctx, OverSession(s))
+	if err != nil || !r.Ready || r.IMEI != "866327040000001" || len(r.Missing) != 1 {
+		t.Fatalf("Run: %+v, %v", r, err)
+	}
+	if !strings.Contains(string(peer.Received()), "_qpyS[0]+=b'") {
+		t.Fatalf("the script did not go in pieces: %q", peer.Received())
 	}
 }
 

@@ -24,6 +24,9 @@ func TestExec(t *testing.T) {
 		{"syntax error", "def (", "", "SyntaxError", 0, "SyntaxError"},
 		{"chinese text", "s = '模组在线：你好'\nprint(s)\nprint(len(s))", "模组在线：你好\n7\n", "", 0, ""},
 		{"code longer than the windows", long, "40\n", "", 0, ""},
+		{"long code that raises", long + "raise OSError(28)\n", "40\n", "OSError", 28, "OSError: 28"},
+		{"long code with every byte in a literal", "d = " + BytesLiteral(allBytes()) + "\n" + long +
+			"import ubinascii\nprint(len(d), ubinascii.crc32(d))\n", "40\n256 688229491\n", "", 0, ""},
 		{"empty code", "", "", "", 0, ""},
 	}
 	modes := []struct {
@@ -64,6 +67,15 @@ func TestExec(t *testing.T) {
 			}
 		})
 	}
+}
+
+// allBytes answers every byte value once.
+func allBytes() []byte {
+	b := make([]byte, 256)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
 }
 
 func TestExecOnSlowLink(t *testing.T) {

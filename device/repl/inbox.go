@@ -147,9 +147,10 @@ func (in *inbox) wait(ctx context.Context, deadline time.Time, step string, matc
 	}
 }
 
-// quiet collects output until none arrived for gap, or until max has
-// passed. settled reports whether the line went quiet.
-func (in *inbox) quiet(ctx context.Context, gap, max time.Duration) (out []byte, settled bool, err error) {
+// quiet collects output until none arrived for gap, until done (when
+// not nil) accepts what arrived, or until max has passed. settled
+// reports whether the line went quiet or done accepted it.
+func (in *inbox) quiet(ctx context.Context, gap, max time.Duration, done func([]byte) bool) (out []byte, settled bool, err error) {
 	end := time.Now().Add(max)
 	for {
 		in.mu.Lock()
@@ -160,6 +161,9 @@ func (in *inbox) quiet(ctx context.Context, gap, max time.Duration) (out []byte,
 		in.mu.Unlock()
 		if failed != nil {
 			return out, false, failed
+		}
+		if done != nil && done(out) {
+			return out, true, nil
 		}
 		left := time.Until(end)
 		if left <= 0 {

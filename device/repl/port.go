@@ -18,6 +18,9 @@ type port interface {
 	// SetWriteDeadline bounds the Writes that follow; a port that cannot
 	// bound them answers nil and blocks as the system does.
 	SetWriteDeadline(t time.Time) error
+	// DropInput discards what the system holds of the module's output
+	// that nobody read yet.
+	DropInput() error
 	Close() error
 }
 

@@ -52,6 +52,7 @@ func openPort(path string, baud int) (port, error) {
 func (p *linuxPort) Read(b []byte) (int, error)         { return p.f.Read(b) }
 func (p *linuxPort) Write(b []byte) (int, error)        { return p.f.Write(b) }
 func (p *linuxPort) SetWriteDeadline(t time.Time) error { return p.f.SetWriteDeadline(t) }
+func (p *linuxPort) DropInput() error                   { return p.line.ResetInputBuffer() }
 
 // Close lets go of TIOCEXCL first and of the lock last, so that whoever
 // takes the lock next can open the port.

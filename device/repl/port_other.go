@@ -32,6 +32,9 @@ func openPort(path string, baud int) (port, error) {
 	return serialPort{p}, nil
 }
 
+// DropInput discards what the system holds of the module's output.
+func (p serialPort) DropInput() error { return p.ResetInputBuffer() }
+
 // SetWriteDeadline is not offered by go.bug.st/serial: writes block as
 // the system makes them.
 func (p serialPort) SetWriteDeadline(time.Time) error { return nil }

@@ -16,7 +16,7 @@ func (s *Session) SoftReset(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer s.end()
-	if err := s.interrupt(ctx); err != nil { // friendly prompt, idle
+	if err := s.interrupt(ctx, true); err != nil { // friendly prompt, idle
 		return "", err
 	}
 	s.mode = modeUnknown

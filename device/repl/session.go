@@ -11,11 +11,13 @@ import (
 
 // Options tune a session; the zero value suits QuecPython modules.
 type Options struct {
-	ExecTimeout     time.Duration // longest Exec when ctx has no deadline; default 30 s
-	AnswerTimeout   time.Duration // longest wait for a protocol answer; default 3 s
-	ChunkSize       int           // raw REPL chunk without raw-paste; default 256
-	ChunkPause      time.Duration // pause after each chunk; default 10 ms
-	DisableRawPaste bool          // never try raw-paste
+	ExecTimeout   time.Duration // longest Exec when ctx has no deadline; default 30 s
+	AnswerTimeout time.Duration // longest wait for a protocol answer; default 3 s
+	// ChunkSize is the firmware's input buffer (256 bytes on QuecPython):
+	// the most bytes sent before the firmware acknowledged them, when it
+	// offers no raw-paste; default 256, at least 64.
+	ChunkSize       int
+	DisableRawPaste bool // never try raw-paste
 	// BaudRate of the port; default 115200. It matters only behind a
 	// USB-to-serial adapter on the module's main UART, not over its own USB.
 	BaudRate int
@@ -31,9 +33,8 @@ func (o Options) withDefaults() Options {
 	if o.ChunkSize <= 0 {
 		o.ChunkSize = 256
 	}
-	if o.ChunkPause <= 0 {
-		o.ChunkPause = 10 * time.Millisecond
-	}
+	// A staged piece needs room for its command and one escaped byte.
+	o.ChunkSize = max(o.ChunkSize, minChunkSize)
 	if o.BaudRate <= 0 {
 		o.BaudRate = defaultBaudRate
 	}
@@ -82,6 +83,9 @@ type Session struct {
 
 	readerDone chan struct{}
 }
+
+// minChunkSize is the smallest input buffer a session works with.
+const minChunkSize = 64
 
 // defaultBaudRate is what QuecPython tools use; over USB CDC it is ignored.
 const defaultBaudRate = 115200
@@ -188,8 +192,12 @@ func (s *Session) Close() error {
 	}
 	if s.in.failure() == nil && s.mode == modeRaw {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		// The first bytes of the answer say the firmware took Ctrl-B;
+		// the banner after them need not be awaited (a next session
+		// knows it when it sees it).
+		s.in.discard()
 		if s.write(ctx, []byte{ctrlB}) == nil {
-			s.in.until(ctx, time.Now().Add(time.Second), []byte(">>> "), "friendly prompt")
+			s.in.until(ctx, time.Now().Add(time.Second), []byte("\r\n"), "friendly REPL")
 		}
 		cancel()
 	}

@@ -173,3 +173,63 @@ func TestSoftResetRunsMain(t *testing.T) {
 		t.Fatalf("after soft reset: %v, want NameError", err)
 	}
 }
+
+// decoyMain answers the first Ctrl-C with what looks like the idle
+// prompt, and keeps running: the firmware drops the Ctrl-A that follows.
+const decoyMain = `import utime
+try:
+    while True:
+        utime.sleep_ms(20)
+except KeyboardInterrupt:
+    print('\n>>> ', end='')
+    utime.sleep_ms(600)
+`
+
+// The idle prompt's answer ends Sync's wait at once; when that answer
+// came from a program that still runs, Sync stops it again and waits
+// for quiet after the prompt.
+func TestSyncPastAPromptThatWasNotIdle(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	p, err := testpeer.Start(ctx, testpeer.Options{RunMainAtBoot: true, Files: map[string][]byte{"main.py": []byte(decoyMain)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	s, err := Open(ctx, p.Path(), Options{AnswerTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Sync(ctx); err != nil {
+		t.Fatalf("Sync: %v (module got %q)", err, p.Received())
+	}
+	res, err := s.Exec(ctx, "print('in sync', 6*7)")
+	if err != nil || res.Stdout != "in sync 42\n" {
+		t.Fatalf("Exec after Sync: %q, %v", res.Stdout, err)
+	}
+	if got := strings.Count(string(p.Received()), "\x01"); got != 2 {
+		t.Errorf("Ctrl-A sent %d times, want twice (once dropped by the running program)", got)
+	}
+}
+
+func TestIdleAnswered(t *testing.T) {
+	cases := []struct {
+		out  string
+		want bool
+	}{
+		{"\r\n>>> ", true},
+		{"\r\nQuecPython v1.12 on 2021-01-01; EC600N with QUECTEL\r\nType \"help()\" for more information.\r\n>>> \r\n>>> ", true},
+		{"QuecPython v1.12 on 2021-01-01; EC600N with QUECTEL\r\nType \"help()\" for more information.\r\n>>> ", false},
+		{"Traceback (most recent call last):\r\nKeyboardInterrupt: \r\n>>> ", false},
+		{"\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>", false},
+		{">>> ", false},
+		{"", false},
+	}
+	for _, tc := range cases {
+		if got := idleAnswered([]byte(tc.out)); got != tc.want {
+			t.Errorf("idleAnswered(%q) = %v, want %v", tc.out, got, tc.want)
+		}
+	}
+}

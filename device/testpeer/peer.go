@@ -26,12 +26,17 @@ const SlowBytesPerSecond = 4000
 
 // Options shape one peer.
 type Options struct {
-	Scenario      map[string]any    // written to /qpy_scenario.json (see quecpython/README.md)
-	Model         string            // in the banner; default EC600N
-	Banner        string            // replaces the whole first banner line when set
-	RawPaste      string            // RawPasteOn (default), RawPasteDisabled, RawPasteUnsupported
-	Slow          bool              // limit output to SlowBytesPerSecond
-	BytesPerSec   int               // explicit output limit; wins over Slow
+	Scenario    map[string]any // written to /qpy_scenario.json (see quecpython/README.md)
+	Model       string         // in the banner; default EC600N
+	Banner      string         // replaces the whole first banner line when set
+	RawPaste    string         // RawPasteOn (default), RawPasteDisabled, RawPasteUnsupported
+	Slow        bool           // limit output to SlowBytesPerSecond
+	BytesPerSec int            // explicit output limit; wins over Slow
+	// Baud, when set, makes the port a UART link at that rate both ways
+	// (8N1: ten bits a byte), as a module's main UART behind a USB
+	// adapter: the module takes and sends Baud/10 bytes a second.
+	// BytesPerSec, when also set, still sets the output rate.
+	Baud          int
 	Files         map[string][]byte // seeded under /usr, e.g. "main.py"
 	RunMainAtBoot bool              // run /usr/main.py before the first banner
 	// FlashDir, when set, is a host directory that stands in for the
@@ -66,6 +71,7 @@ type Peer struct {
 	unplugAt  int
 	unplugged bool
 	stderr    []byte
+	inPace    *linePace // the input side of a Baud link, nil at full speed
 
 	killOnce sync.Once
 	copies   sync.WaitGroup
@@ -91,6 +97,9 @@ func Start(ctx context.Context, opts Options) (*Peer, error) {
 		return nil, err
 	}
 	p := &Peer{pty: pt, cfgPath: cfgPath, exited: make(chan struct{}), unplug: opts.Unplug, unplugAt: -1}
+	if opts.Baud > 0 {
+		p.inPace = &linePace{bytesPerSec: opts.Baud / 10}
+	}
 	if err := p.run(ctx, inst); err != nil {
 		p.Kill()
 		os.Remove(cfgPath)
@@ -143,20 +152,32 @@ func (p *Peer) toModule(stdin io.WriteCloser) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := p.pty.master.Read(buf)
-		if n > 0 {
-			chunk := p.record(buf[:n])
-			if _, werr := stdin.Write(chunk); werr != nil {
-				return
-			}
-			if len(chunk) < n {
-				p.Kill()
-				return
-			}
+		if n > 0 && !p.deliver(stdin, buf[:n]) {
+			return
 		}
 		if err != nil {
 			return
 		}
 	}
+}
+
+// deliver hands b to the module, at the line's pace on a Baud link. It
+// answers false when the module is gone or the planned unplug came.
+func (p *Peer) deliver(stdin io.Writer, b []byte) bool {
+	for _, piece := range p.inPace.pieces(b) {
+		if p.inPace != nil {
+			p.inPace.wait(len(piece))
+		}
+		chunk := p.record(piece)
+		if _, err := stdin.Write(chunk); err != nil {
+			return false
+		}
+		if len(chunk) < len(piece) {
+			p.Kill()
+			return false
+		}
+	}
+	return true
 }
 
 // fromModule copies node's output to the port.
@@ -274,6 +295,9 @@ func writeConfig(inst install, opts Options) (string, error) {
 		banner = "QuecPython v1.12 on 2021-01-01; " + model + " with QUECTEL"
 	}
 	rate := opts.BytesPerSec
+	if rate == 0 && opts.Baud > 0 {
+		rate = opts.Baud / 10
+	}
 	if rate == 0 && opts.Slow {
 		rate = SlowBytesPerSecond
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,28 @@ func TestPeerSpeaksTheREPL(t *testing.T) {
 				{"", ">>> "},
 				{"\x01", "raw REPL; CTRL-B to exit\r\n>"},
 				{"print('a')\nopen('/usr/none')\x04", "OKa\r\n\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 2, in <module>\r\nOSError: [Errno 2] ENOENT\r\n\x04>"},
+			},
+		},
+		{
+			// pyexec.c lets through "any other raw 8-bit value", and the
+			// lexer keeps a bytes literal 8-bit clean: bytes that are not
+			// UTF-8 reach the program as they were sent.
+			name: "raw REPL code is 8-bit clean",
+			opts: Options{RawPaste: RawPasteUnsupported},
+			steps: []struct{ send, want string }{
+				{"", ">>> "},
+				{"\x01", "raw REPL; CTRL-B to exit\r\n>"},
+				{"d = b'\xff\x80\xe6\x00A'\nprint(list(d))\x04", "OK[255, 128, 230, 0, 65]\r\n\x04\x04>"},
+				{"open('/usr/none\xff')\x04", "OK\x04Traceback (most recent call last):\r\n  File \"<stdin>\", line 1, in <module>\r\n"},
+			},
+		},
+		{
+			name: "a UART link carries every byte both ways",
+			opts: Options{Baud: 115200},
+			steps: []struct{ send, want string }{
+				{"", ">>> "},
+				{"\x01", "raw REPL; CTRL-B to exit\r\n>"},
+				{"print(sum(range(" + strings.Repeat(" ", 2000) + "1000)))\x04", "OK499500\r\n\x04\x04>"},
 			},
 		},
 		{

@@ -97,6 +97,15 @@ _qpy_boot(__import__('qpy_peer').shadowed())
 del _qpy_boot
 `;
 
+// The firmware's raw REPL and lexer are 8-bit clean: a bytes literal in
+// raw REPL code may hold any byte (pyexec.c lets through "any other raw
+// 8-bit value"). runPython takes a JS string, which cannot carry bytes that
+// are not UTF-8, so such code is run from a file by this wrapper, whose own
+// frame is cut from tracebacks.
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const RAW_SOURCE = "/tmp/_qpy_raw.py";
+const RAW_BYTES = "exec(compile(open('" + RAW_SOURCE + "', 'rb').read(), '<stdin>', 'exec'))";
+
 // The friendly REPL compiles a line in 'single' mode so expression values
 // are echoed; the wrapper's own frame is cut from tracebacks.
 const SINGLE = "exec(compile(__import__('qpy_peer').source(), '<stdin>', 'single'))";
@@ -200,26 +209,33 @@ export class Interpreter {
   }
 
   // run executes source; kind is "file" (raw REPL, main.py) or "single"
-  // (a friendly REPL line). It answers the traceback text ("" when none),
-  // whether the code ended with KeyboardInterrupt, and whether it asked
-  // for a restart (misc.Power.powerRestart()).
+  // (a friendly REPL line). Raw REPL code comes as bytes. It answers the
+  // traceback text ("" when none), whether the code ended with
+  // KeyboardInterrupt, and whether it asked for a restart
+  // (misc.Power.powerRestart()).
   run(source, kind) {
     this.running = true;
     this.interruptScheduled = false;
     let traceback = "";
     let interrupted = false;
+    let wrapped = kind === "single";
     try {
       if (kind === "single") {
         this.pendingSource = source;
         this.mp.runPython(SINGLE);
-      } else {
+      } else if (typeof source === "string") {
         this.mp.runPython(source);
+      } else {
+        const text = utf8(source);
+        wrapped = text === null;
+        if (wrapped) this.fs.writeFile(RAW_SOURCE, source);
+        this.mp.runPython(wrapped ? RAW_BYTES : text);
       }
     } catch (e) {
       if (e.name !== "PythonError") traceback = String(e) + "\n";
       else if (e.type !== "SystemExit") traceback = e.message;
       interrupted = e.type === "KeyboardInterrupt";
-      if (kind === "single") traceback = dropFirstFrame(traceback);
+      if (wrapped) traceback = dropFirstFrame(traceback);
     }
     this.running = false;
     this.flash?.save(this.fs);
@@ -283,6 +299,15 @@ export class Interpreter {
     };
     walk("/");
     return files;
+  }
+}
+
+// utf8 answers bytes as text, or null when they are not UTF-8.
+function utf8(bytes) {
+  try {
+    return UTF8.decode(bytes);
+  } catch (e) {
+    return null;
   }
 }
 

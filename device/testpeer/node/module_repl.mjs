@@ -211,7 +211,7 @@ export class ModuleRepl {
         await this.softReboot();
         return;
       }
-      const source = Buffer.from(this.rawLine).toString("utf8");
+      const source = Buffer.from(this.rawLine);
       this.rawLine = [];
       if (await this.execRaw(source)) this.out.write(">");
     } else {
@@ -256,6 +256,6 @@ export class ModuleRepl {
       }
     }
     this.out.write("\x04");
-    if (await this.execRaw(Buffer.from(code).toString("utf8"))) this.out.write(">");
+    if (await this.execRaw(Buffer.from(code))) this.out.write(">");
   }
 }

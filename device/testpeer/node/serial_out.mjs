@@ -3,7 +3,8 @@
 // to stand in for a slow link.
 import { writeSync } from "node:fs";
 
-const SLOW_PIECE = 64;
+const SLOW_PIECE = 16;
+const LINE_SLACK_MS = 4;
 const FLUSH_MS = 10;
 
 function sleepMs(ms) {
@@ -16,6 +17,7 @@ export class SerialOut {
     this.buf = Buffer.alloc(8192);
     this.size = 0;
     this.flushedAt = Date.now();
+    this.lineFree = 0; // performance.now() when the slowed line is idle again
   }
 
   // write queues a Uint8Array or a string (UTF-8).
@@ -41,10 +43,14 @@ export class SerialOut {
       writeAll(all);
       return;
     }
+    // Each byte takes its time on the line; an idle line gains no credit
+    // beyond LINE_SLACK_MS, which lets a late wake-up catch up.
     for (let off = 0; off < all.length; off += SLOW_PIECE) {
       const piece = all.subarray(off, off + SLOW_PIECE);
+      this.lineFree = Math.max(this.lineFree, performance.now() - LINE_SLACK_MS) + (piece.length * 1000) / this.rate;
+      const wait = this.lineFree - performance.now();
+      if (wait > 0) sleepMs(wait);
       writeAll(piece);
-      sleepMs((piece.length * 1000) / this.rate);
     }
   }
 }
