@@ -7,6 +7,12 @@ import (
 	"qpyhub/cloud"
 )
 
+// Device statuses, as the registry spells them.
+const (
+	StatusEnabled  = "enabled"
+	StatusDisabled = "disabled"
+)
+
 // SetStatus enables or disables a device ("enabled" or "disabled"); a
 // disabled device cannot connect. The identity is read first because the
 // registry replaces the whole identity on update.
