@@ -1,0 +1,162 @@
+package devices
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"qpyhub/cloud/registry"
+	"qpyhub/ui/widgets"
+)
+
+// detailPane shows one device's twin, lets the user change its desired
+// properties and tags, and calls a direct method on it.
+type detailPane struct {
+	s       *Screen
+	Title   *widget.Label
+	Twin    *widget.Entry // the whole twin, read only
+	Desired *widget.Entry
+	Tags    *widget.Entry
+	Save    *widget.Button
+	Method  *widget.Entry
+	Payload *widget.Entry
+	Call    *widget.Button
+	Answer  *widget.Label
+	content fyne.CanvasObject
+}
+
+func newDetailPane(s *Screen) *detailPane {
+	d := &detailPane{s: s, Title: widget.NewLabel(lang.L("Pick a device in the list."))}
+	d.Twin = widget.NewMultiLineEntry()
+	d.Twin.Disable()
+	d.Twin.SetMinRowsVisible(8)
+	d.Desired, d.Tags = widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
+	d.Save = widget.NewButton(lang.L("Save desired properties and tags"), d.save)
+	d.Method, d.Payload = widget.NewEntry(), widget.NewEntry()
+	d.Method.SetPlaceHolder(lang.L("method name, e.g. ping"))
+	d.Payload.SetPlaceHolder(lang.L("payload, JSON (optional)"))
+	d.Call = widget.NewButton(lang.L("Call"), d.call)
+	d.Answer = widget.NewLabel("")
+	d.Answer.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Desired"), d.Desired),
+		widget.NewFormItem(lang.L("Tags"), d.Tags))
+	method := container.NewBorder(nil, nil, nil, d.Call, container.NewGridWithColumns(2, d.Method, d.Payload))
+	d.content = container.NewVScroll(container.NewVBox(d.Title, d.Twin, form, d.Save, widget.NewSeparator(), method, d.Answer))
+	d.enable(false)
+	return d
+}
+
+func (d *detailPane) enable(on bool) {
+	for _, w := range []fyne.Disableable{d.Desired, d.Tags, d.Save, d.Method, d.Payload, d.Call} {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// showDevice loads a device's twin into the detail pane.
+func (s *Screen) showDevice(id string) {
+	s.current = id
+	s.detail.Title.SetText(id)
+	s.detail.Answer.SetText("")
+	f := s.fleet
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		tw, err := f.GetTwin(ctx, id)
+		s.post(func() {
+			if s.current != id {
+				return
+			}
+			if err != nil {
+				s.say(widgets.ErrorText(err))
+				return
+			}
+			s.detail.show(tw)
+		})
+	}()
+}
+
+func (d *detailPane) show(tw registry.Twin) {
+	d.Twin.SetText(indent(tw))
+	d.Desired.SetText(indent(withoutMeta(tw.Properties.Desired)))
+	d.Tags.SetText(indent(tw.Tags))
+	d.enable(true)
+}
+
+// save sends the edited desired properties and tags as a patch.
+func (d *detailPane) save() {
+	desired, err := objectOf(d.Desired.Text)
+	if err != nil {
+		d.Answer.SetText(lang.L("Desired properties: {{.Why}}", map[string]any{"Why": err.Error()}))
+		return
+	}
+	tags, err := objectOf(d.Tags.Text)
+	if err != nil {
+		d.Answer.SetText(lang.L("Tags: {{.Why}}", map[string]any{"Why": err.Error()}))
+		return
+	}
+	id, f := d.s.current, d.s.fleet
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		tw, err := f.UpdateTwin(ctx, id, desired, tags)
+		d.s.post(func() {
+			if err != nil {
+				d.Answer.SetText(widgets.ErrorText(err))
+				return
+			}
+			d.Answer.SetText(lang.L("Saved."))
+			if d.s.current == id {
+				d.show(tw)
+			}
+		})
+	}()
+}
+
+// call calls the method on the device and shows its answer.
+func (d *detailPane) call() {
+	payload, err := payloadOf(d.Payload.Text)
+	if err != nil {
+		d.Answer.SetText(err.Error())
+		return
+	}
+	id, f, name := d.s.current, d.s.fleet, d.Method.Text
+	d.Answer.SetText(lang.L("Calling {{.Method}}…", map[string]any{"Method": name}))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		res, err := f.InvokeMethod(ctx, id, name, payload, 30*time.Second)
+		d.s.post(func() {
+			if err != nil {
+				d.Answer.SetText(widgets.ErrorText(err))
+				return
+			}
+			d.Answer.SetText(lang.L("Status {{.Status}}: {{.Payload}}", map[string]any{"Status": res.Status, "Payload": string(res.Payload)}))
+		})
+	}()
+}
+
+func indent(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+// withoutMeta drops "$version" and "$metadata", which a patch may not set.
+func withoutMeta(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		if k != "$version" && k != "$metadata" {
+			out[k] = v
+		}
+	}
+	return out
+}
