@@ -5,8 +5,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/cloud/registry"
@@ -94,9 +96,9 @@ func listHeader() fyne.CanvasObject {
 func (s *Screen) newRow() fyne.CanvasObject {
 	cells := []fyne.CanvasObject{widget.NewCheck("", nil)}
 	for range columns {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		cells = append(cells, l)
+		// Plain text, cut to fit: a label per cell costs a rich text
+		// renderer each, and scrolling fills every cell in view.
+		cells = append(cells, container.NewPadded(canvas.NewText("", theme.Color(theme.ColorNameForeground))))
 	}
 	return container.NewGridWithColumns(len(cells), cells...)
 }
@@ -112,11 +114,33 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	check.SetChecked(s.checked[d.DeviceID])
 	check.OnChanged = func(on bool) { s.tick(d.DeviceID, on) }
 	for i, v := range []string{d.DeviceID, statusText(d.Status), connectionText(d.ConnectionState), d.LastActivityTime, d.Model, d.Firmware, d.AppVersion} {
-		cells[i+1].(*widget.Label).SetText(dash(v))
+		t := cellText(cells[i+1])
+		if text, color := cut(dash(v)), theme.Color(theme.ColorNameForeground); t.Text != text || t.Color != color {
+			t.Text, t.Color = text, color
+			t.Refresh()
+		}
 	}
 	if s.rows.wantsMore(id) {
 		s.loadMore()
 	}
+}
+
+// cellText is the text of one cell of a row.
+func cellText(cell fyne.CanvasObject) *canvas.Text {
+	return cell.(*fyne.Container).Objects[0].(*canvas.Text)
+}
+
+// cellRunes is how much of a value a cell shows; the detail pane shows
+// all of it.
+const cellRunes = 22
+
+// cut shortens a value to cellRunes, marking the cut with "…".
+func cut(s string) string {
+	r := []rune(s)
+	if len(r) <= cellRunes {
+		return s
+	}
+	return string(r[:cellRunes-1]) + "…"
 }
 
 func (s *Screen) tick(id string, on bool) {
