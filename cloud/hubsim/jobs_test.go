@@ -169,3 +169,36 @@ func TestJobRequestsRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestJobQueryListsJobsByTypeAndStatus(t *testing.T) {
+	s := startHub(t, Config{Devices: []DeviceRecord{{DeviceID: "d1"}}})
+	for i := range 3 {
+		putJob(t, s, fmt.Sprintf("twin%d", i), `{"type":"scheduleUpdateTwin","queryCondition":"deviceId = 'd1'","updateTwin":{"tags":{"n":1}}}`)
+		watchJob(t, s, fmt.Sprintf("twin%d", i), func(j Job) bool { return finished(j.Status) })
+	}
+	later := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	putJob(t, s, "method", `{"type":"scheduleDeviceMethod","queryCondition":"deviceId = 'd1'","startTime":"`+later+`","cloudToDeviceMethod":{"methodName":"m"}}`)
+	auth := policyToken(t, s, "registryRead", time.Now().Add(time.Hour))
+	list := func(query string, header map[string]string) ([]Job, string) {
+		resp := callFull(t, s, "GET", "/jobs/v2/query?api-version=2021-04-12"+query, auth, nil, header)
+		if resp.status != http.StatusOK {
+			t.Fatalf("jobs query %s: %d %s", query, resp.status, resp.body)
+		}
+		var jobs []Job
+		if err := json.Unmarshal(resp.body, &jobs); err != nil {
+			t.Fatal(err)
+		}
+		return jobs, resp.header.Get("x-ms-continuation")
+	}
+	if jobs, _ := list("&jobType=scheduleDeviceMethod", nil); len(jobs) != 1 || jobs[0].JobID != "method" {
+		t.Errorf("method jobs: %+v", jobs)
+	}
+	if jobs, _ := list("&jobStatus=completed", nil); len(jobs) != 3 {
+		t.Errorf("%d completed jobs, want 3", len(jobs))
+	}
+	first, next := list("", map[string]string{"x-ms-max-item-count": "3"})
+	rest, end := list("", map[string]string{"x-ms-max-item-count": "3", "x-ms-continuation": next})
+	if len(first) != 3 || next == "" || len(rest) != 1 || end != "" {
+		t.Errorf("pages of 3: %d then %d (continuation %q, then %q)", len(first), len(rest), next, end)
+	}
+}
