@@ -26,6 +26,8 @@ type Screen struct {
 	fleet  Fleet
 
 	rows    rows
+	order   sortOrder
+	headers []*widget.Button
 	checked map[string]bool
 	current string // the device in the detail pane
 
@@ -43,7 +45,7 @@ type Screen struct {
 
 // NewScreen builds the screen; nothing is loaded until a hub is chosen.
 func NewScreen(win fyne.Window, source FleetSource, post func(func())) *Screen {
-	s := &Screen{win: win, source: source, post: post, checked: map[string]bool{}}
+	s := &Screen{win: win, source: source, post: post, checked: map[string]bool{}, order: sortOrder{column: -1}}
 	s.HubString = widget.NewPasswordEntry()
 	s.HubString.SetPlaceHolder(lang.L("Hub policy connection string (HostName=…;SharedAccessKeyName=…;SharedAccessKey=…)"))
 	s.Local = widget.NewButton(lang.L("Local hub"), s.openLocal)
@@ -64,7 +66,7 @@ func NewScreen(win fyne.Window, source FleetSource, post func(func())) *Screen {
 	s.bulk = newBulkPanel(s)
 	hub := container.NewBorder(nil, nil, nil, container.NewHBox(s.Connect, s.Local), s.HubString)
 	search := container.NewBorder(nil, nil, nil, widget.NewButton(lang.L("Search"), s.reload), s.Search)
-	left := container.NewBorder(container.NewVBox(hub, search, listHeader()), s.Count, nil, nil, s.List)
+	left := container.NewBorder(container.NewVBox(hub, search, s.newHeader()), s.Count, nil, nil, s.List)
 	right := container.NewAppTabs(
 		container.NewTabItem(lang.L("Device"), s.detail.content),
 		container.NewTabItem(lang.L("Ticked devices"), s.bulk.content))
@@ -80,16 +82,6 @@ func (s *Screen) Content() fyne.CanvasObject { return s.content }
 
 // columns are the list's columns after the tick box.
 var columns = []string{"Device", "Status", "Connection", "Last activity", "Model", "Firmware", "Application"}
-
-func listHeader() fyne.CanvasObject {
-	labels := []fyne.CanvasObject{widget.NewLabel("")}
-	for _, c := range columns {
-		l := widget.NewLabel(lang.L(c))
-		l.TextStyle.Bold = true
-		labels = append(labels, l)
-	}
-	return container.NewGridWithColumns(len(labels), labels...)
-}
 
 // newRow makes one row of the virtual list: only the rows on screen
 // exist as widgets.
@@ -218,6 +210,9 @@ func (s *Screen) loadMore() {
 			}
 			s.List.Refresh()
 			s.showCount()
+			if p.err == nil {
+				s.applyOrder()
+			}
 		})
 	}()
 }

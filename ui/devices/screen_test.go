@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/ui/internal/uitest"
@@ -177,4 +178,19 @@ func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
 		t.Fatalf("no %q button", text)
 	}
 	test.Tap(found)
+}
+
+func TestSortLoadsEveryPageThenOrders(t *testing.T) {
+	s, fleet, q, _ := openScreen(t, 250)
+	loaded(t, s, q, pageSize)
+	firmware := s.headers[5]
+	test.Tap(firmware)
+	q.RunUntil(t, "every page", func() bool { return len(s.rows.items) == 250 && !s.rows.loading })
+	if got := s.rows.items[1].Firmware; got != "V1" || firmware.Icon != theme.MenuDropUpIcon() || fleet.queries != 3 {
+		t.Fatalf("ascending: second row %q, %d pages", got, fleet.queries)
+	}
+	test.Tap(firmware)
+	if got := s.rows.items[0].Firmware; got != "V99" || firmware.Icon != theme.MenuDropDownIcon() {
+		t.Fatalf("descending: first row %q", got)
+	}
 }
