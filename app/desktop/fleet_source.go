@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"qpyhub/assets"
+	"qpyhub/cloud/hubsim"
 	"qpyhub/cloud/registry"
 	"qpyhub/ui/devices"
 )
@@ -32,7 +34,23 @@ func (f fleetSource) Local() (devices.Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return localFleet{Client: c, srv: f.local.srv}, nil
+}
+
+// localFleet is the local hub's registry, which also keeps telemetry.
+type localFleet struct {
+	*registry.Client
+	srv *hubsim.Server
+}
+
+// LastTelemetry implements devices.TelemetryReader.
+func (f localFleet) LastTelemetry(id string) (time.Time, []byte, bool) {
+	msgs := f.srv.Telemetry(id, time.Time{})
+	if len(msgs) == 0 {
+		return time.Time{}, nil, false
+	}
+	last := msgs[len(msgs)-1]
+	return last.Received, last.Payload, true
 }
 
 // Open implements devices.FleetSource for a hub policy connection string.

@@ -3,6 +3,7 @@ package devices
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,7 +28,9 @@ type detailPane struct {
 	Payload *widget.Entry
 	Call    *widget.Button
 	Answer  *widget.Label
-	content fyne.CanvasObject
+	// Telemetry is the device's last message on a hub that keeps them.
+	Telemetry *widget.Label
+	content   fyne.CanvasObject
 }
 
 func newDetailPane(s *Screen) *detailPane {
@@ -43,11 +46,13 @@ func newDetailPane(s *Screen) *detailPane {
 	d.Call = widget.NewButton(lang.L("Call"), d.call)
 	d.Answer = widget.NewLabel("")
 	d.Answer.Wrapping = fyne.TextWrapWord
+	d.Telemetry = widget.NewLabel("")
+	d.Telemetry.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Desired"), d.Desired),
 		widget.NewFormItem(lang.L("Tags"), d.Tags))
 	method := container.NewBorder(nil, nil, nil, d.Call, container.NewGridWithColumns(2, d.Method, d.Payload))
-	d.content = container.NewVScroll(container.NewVBox(d.Title, d.Twin, form, d.Save, widget.NewSeparator(), method, d.Answer))
+	d.content = container.NewVScroll(container.NewVBox(d.Title, d.Twin, d.Telemetry, form, d.Save, widget.NewSeparator(), method, d.Answer))
 	d.enable(false)
 	return d
 }
@@ -87,6 +92,7 @@ func (s *Screen) showDevice(id string) {
 
 func (d *detailPane) show(tw registry.Twin) {
 	d.Twin.SetText(indent(tw))
+	d.Telemetry.SetText(lastTelemetry(d.s.fleet, tw.DeviceID))
 	d.Desired.SetText(indent(withoutMeta(tw.Properties.Desired)))
 	d.Tags.SetText(indent(tw.Tags))
 	d.enable(true)
@@ -159,4 +165,22 @@ func withoutMeta(m map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// lastTelemetry words the device's last message, "" on a hub that keeps
+// none (an Azure hub: its messages go to the Event Hubs endpoint).
+func lastTelemetry(f Fleet, id string) string {
+	r, ok := f.(TelemetryReader)
+	if !ok {
+		return ""
+	}
+	at, payload, ok := r.LastTelemetry(id)
+	if !ok {
+		return lang.L("No telemetry from this device yet.")
+	}
+	text := strings.ToValidUTF8(string(payload), "�")
+	if len([]rune(text)) > 200 {
+		text = string([]rune(text)[:199]) + "…"
+	}
+	return lang.L("Last telemetry, {{.Time}}: {{.Payload}}", map[string]any{"Time": at.Local().Format("2006-01-02 15:04:05"), "Payload": text})
 }

@@ -173,3 +173,11 @@ func (s fakeSource) Local() (Fleet, error) { return s.fleet, nil }
 func (s fakeSource) Open(string) (Fleet, error) {
 	return nil, errors.New("not a policy connection string")
 }
+
+// LastTelemetry: d002 sent one message, the others none.
+func (f *fakeFleet) LastTelemetry(id string) (time.Time, []byte, bool) {
+	if id != "d002" {
+		return time.Time{}, nil, false
+	}
+	return time.Date(2030, 1, 2, 3, 4, 5, 0, time.Local), []byte(`{"t":21}`), true
+}

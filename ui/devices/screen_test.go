@@ -86,6 +86,9 @@ func TestDetailShowsAndSavesTheTwin(t *testing.T) {
 	loaded(t, s, q, 5)
 	s.List.Select(2)
 	q.RunUntil(t, "the twin", func() bool { return strings.Contains(s.detail.Twin.Text, "V2") })
+	if got := s.detail.Telemetry.Text; got != `Last telemetry, 2030-01-02 03:04:05: {"t":21}` {
+		t.Errorf("telemetry line %q", got)
+	}
 	s.detail.Desired.SetText(`{"interval": 30}`)
 	test.Tap(s.detail.Save)
 	q.RunUntil(t, "saved", func() bool { return s.detail.Answer.Text == "Saved." })

@@ -31,3 +31,11 @@ type FleetSource interface {
 	// look, registryReadWrite and service connect to change).
 	Open(policyConnectionString string) (Fleet, error)
 }
+
+// TelemetryReader is a Fleet that also keeps the devices' telemetry, as
+// the local hub does; the detail pane then shows the last message.
+type TelemetryReader interface {
+	// LastTelemetry is the device's newest message and when it arrived;
+	// ok is false when it sent none.
+	LastTelemetry(id string) (received time.Time, payload []byte, ok bool)
+}
