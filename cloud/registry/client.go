@@ -149,39 +149,15 @@ func (c *Client) do(ctx context.Context, rc call) error {
 	fail := func(kind error, status int, err error) *RequestError {
 		return &RequestError{Op: rc.op, DeviceID: rc.deviceID, Host: c.host, Kind: kind, Status: status, Err: err}
 	}
-	token, err := cloud.NewSASToken(c.host, c.key, c.policy, c.now().Add(tokenTTL))
-	if err != nil {
-		return fmt.Errorf("registry: sign request: %w", err)
-	}
-	var body io.Reader
-	if rc.body != nil {
-		b, err := json.Marshal(rc.body)
-		if err != nil {
-			return fmt.Errorf("registry: encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
-	}
 	wait := c.timeout
 	if rc.wait > 0 {
 		wait = rc.wait
 	}
 	reqCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	target := c.deviceURL(rc.deviceID)
-	if rc.path != "" {
-		target = c.pathURL(rc.path)
-	}
-	req, err := http.NewRequestWithContext(reqCtx, rc.method, target, body)
+	req, err := c.newRequest(reqCtx, rc)
 	if err != nil {
-		return fmt.Errorf("registry: build request: %w", err)
-	}
-	req.Header.Set("Authorization", token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	}
-	for k, v := range rc.header {
-		req.Header.Set(k, v)
+		return err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -234,6 +210,40 @@ func (c *Client) deviceURL(deviceID string) string {
 	u.RawPath = prefix + "/devices/" + url.PathEscape(deviceID)
 	u.RawQuery = "api-version=" + APIVersion
 	return u.String()
+}
+
+// newRequest builds one signed request: a fresh token, the JSON body,
+// the call's headers.
+func (c *Client) newRequest(ctx context.Context, rc call) (*http.Request, error) {
+	token, err := cloud.NewSASToken(c.host, c.key, c.policy, c.now().Add(tokenTTL))
+	if err != nil {
+		return nil, fmt.Errorf("registry: sign request: %w", err)
+	}
+	var body io.Reader
+	if rc.body != nil {
+		b, err := json.Marshal(rc.body)
+		if err != nil {
+			return nil, fmt.Errorf("registry: encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	target := c.deviceURL(rc.deviceID)
+	if rc.path != "" {
+		target = c.pathURL(rc.path)
+	}
+	req, err := http.NewRequestWithContext(ctx, rc.method, target, body)
+	if err != nil {
+		return nil, fmt.Errorf("registry: build request: %w", err)
+	}
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	for k, v := range rc.header {
+		req.Header.Set(k, v)
+	}
+	return req, nil
 }
 
 // pathURL is {base}{path}?api-version=…; path comes escaped.
