@@ -30,6 +30,7 @@ type detailPane struct {
 	Answer  *widget.Label
 	// Telemetry is the device's last message on a hub that keeps them.
 	Telemetry *widget.Label
+	shown     registry.Twin // the twin as loaded, to tell what was removed
 	content   fyne.CanvasObject
 }
 
@@ -91,6 +92,7 @@ func (s *Screen) showDevice(id string) {
 }
 
 func (d *detailPane) show(tw registry.Twin) {
+	d.shown = tw
 	d.Twin.SetText(indent(tw))
 	d.Telemetry.SetText(lastTelemetry(d.s.fleet, tw.DeviceID))
 	d.Desired.SetText(indent(withoutMeta(tw.Properties.Desired)))
@@ -110,6 +112,9 @@ func (d *detailPane) save() {
 		d.Answer.SetText(lang.L("Tags: {{.Why}}", map[string]any{"Why": err.Error()}))
 		return
 	}
+	d.Answer.SetText(lang.L("Saving…"))
+	desired = removals(withoutMeta(d.shown.Properties.Desired), desired)
+	tags = removals(d.shown.Tags, tags)
 	id, f := d.s.current, d.s.fleet
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
@@ -149,6 +154,20 @@ func (d *detailPane) call() {
 			d.Answer.SetText(lang.L("Status {{.Status}}: {{.Payload}}", map[string]any{"Status": res.Status, "Payload": string(res.Payload)}))
 		})
 	}()
+}
+
+// removals turns an edited section into a patch: the keys the user took
+// out become null, which removes them (a twin patch only merges).
+func removals(before, edited map[string]any) map[string]any {
+	if edited == nil && len(before) > 0 {
+		edited = map[string]any{}
+	}
+	for k := range before {
+		if _, kept := edited[k]; !kept {
+			edited[k] = nil
+		}
+	}
+	return edited
 }
 
 func indent(v any) string {

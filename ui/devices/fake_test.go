@@ -73,7 +73,7 @@ func (f *fakeFleet) Query(_ context.Context, where string, pageSize int, cont st
 	end := min(start+pageSize, len(ids))
 	var out []registry.Twin
 	for _, id := range ids[start:end] {
-		out = append(out, f.twins[id])
+		out = append(out, copyTwin(f.twins[id]))
 	}
 	next := ""
 	if end < len(ids) {
@@ -89,7 +89,15 @@ func (f *fakeFleet) GetTwin(_ context.Context, id string) (registry.Twin, error)
 	if !ok {
 		return tw, registry.ErrDeviceNotFound
 	}
-	return tw, nil
+	return copyTwin(tw), nil
+}
+
+// copyTwin is a twin that shares no map with the fake's own.
+func copyTwin(tw registry.Twin) registry.Twin {
+	var out registry.Twin
+	b, _ := json.Marshal(tw)
+	_ = json.Unmarshal(b, &out)
+	return out
 }
 
 func (f *fakeFleet) UpdateTwin(_ context.Context, id string, desired, tags map[string]any) (registry.Twin, error) {
@@ -97,14 +105,10 @@ func (f *fakeFleet) UpdateTwin(_ context.Context, id string, desired, tags map[s
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	tw := f.twins[id]
-	for k, v := range desired {
-		tw.Properties.Desired[k] = v
-	}
-	for k, v := range tags {
-		tw.Tags[k] = v
-	}
+	merge(tw.Properties.Desired, desired)
+	merge(tw.Tags, tags)
 	f.twins[id] = tw
-	return tw, nil
+	return copyTwin(tw), nil
 }
 
 func (f *fakeFleet) InvokeMethod(_ context.Context, id, method string, payload json.RawMessage, _ time.Duration) (registry.MethodResult, error) {
@@ -180,4 +184,15 @@ func (f *fakeFleet) LastTelemetry(id string) (time.Time, []byte, bool) {
 		return time.Time{}, nil, false
 	}
 	return time.Date(2030, 1, 2, 3, 4, 5, 0, time.Local), []byte(`{"t":21}`), true
+}
+
+// merge is a twin patch's merge: null removes a key.
+func merge(dst, patch map[string]any) {
+	for k, v := range patch {
+		if v == nil {
+			delete(dst, k)
+		} else {
+			dst[k] = v
+		}
+	}
 }

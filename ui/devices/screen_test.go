@@ -2,6 +2,7 @@ package devices
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"strings"
 	"testing"
@@ -94,6 +95,12 @@ func TestDetailShowsAndSavesTheTwin(t *testing.T) {
 	q.RunUntil(t, "saved", func() bool { return s.detail.Answer.Text == "Saved." })
 	if got := fleet.changeLog(); len(got) != 1 || got[0] != "update d002" {
 		t.Fatalf("changes %v", got)
+	}
+	s.detail.Tags.SetText(`{"site": "lab"}`) // "even" taken out
+	test.Tap(s.detail.Save)
+	q.RunUntil(t, "saved again", func() bool { return s.detail.Answer.Text == "Saved." })
+	if tw, _ := fleet.GetTwin(context.Background(), "d002"); tw.Tags["site"] != "lab" || tw.Tags["even"] != nil || tw.Properties.Desired["interval"] != 30.0 {
+		t.Fatalf("tags %v desired %v: a key taken out of the editor must go", tw.Tags, tw.Properties.Desired)
 	}
 	test.Type(s.detail.Method, "ping")
 	test.Tap(s.detail.Call)
