@@ -202,3 +202,17 @@ func TestJobQueryListsJobsByTypeAndStatus(t *testing.T) {
 		t.Errorf("pages of 3: %d then %d (continuation %q, then %q)", len(first), len(rest), next, end)
 	}
 }
+
+func TestJobOutOfTimeFails(t *testing.T) {
+	s := startHub(t, Config{Devices: []DeviceRecord{{DeviceID: "silent"}, {DeviceID: "silent2"}}})
+	for _, id := range []string{"silent", "silent2"} {
+		connect(t, s, deviceLogin(t, s, id)).subscribe(t, filterMethods)
+	}
+	putJob(t, s, "slow", `{"type":"scheduleDeviceMethod","queryCondition":"deviceId IN ['silent', 'silent2']","maxExecutionTimeInSeconds":1,
+		"cloudToDeviceMethod":{"methodName":"wait","responseTimeoutInSeconds":300}}`)
+	seen := watchJob(t, s, "slow", func(j Job) bool { return finished(j.Status) })
+	last := seen[len(seen)-1]
+	if last.Status != JobFailed || last.FailureReason == "" || last.Statistics.SucceededCount != 0 || last.Statistics.DeviceCount != 2 {
+		t.Fatalf("job past its time: %+v, want failed with a reason", last)
+	}
+}

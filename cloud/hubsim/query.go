@@ -133,8 +133,9 @@ func decodeContinuation(token string) (string, error) {
 	if token == "" {
 		return "", nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || !strings.HasPrefix(string(b), continuationPrefix) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(token)
+	// Only the hub's own spelling: the decoder would also take line breaks.
+	if err != nil || !strings.HasPrefix(string(b), continuationPrefix) || base64.RawURLEncoding.EncodeToString(b) != token {
 		return "", errBadRequest("x-ms-continuation is not a continuation token this hub gave; send back the one the last page came with")
 	}
 	return strings.TrimPrefix(string(b), continuationPrefix), nil
