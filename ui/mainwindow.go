@@ -20,6 +20,7 @@ import (
 
 	"qpyhub/assets"
 	"qpyhub/ui/console"
+	"qpyhub/ui/devices"
 	"qpyhub/ui/module"
 	"qpyhub/ui/setup"
 	"qpyhub/ui/widgets"
@@ -40,6 +41,7 @@ type MainWindow struct {
 	Module      *module.Screen
 	Terminal    *TerminalScreen
 	Setup       *setup.Screen
+	Devices     *devices.Screen
 	Settings    *SettingsScreen
 	About       *AboutScreen
 
@@ -63,6 +65,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 	m.Module = module.NewScreen(w, s.Checker, s.Files, m.ModulePort, m.Status, post)
 	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status, post)
 	m.Setup = setup.NewScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, localHubPolicy(s.LocalHub), m.Status, post)
+	m.Devices = devices.NewScreen(w, s.Fleet, post)
 	prefs := fyne.CurrentApp().Preferences()
 	m.Settings = NewSettingsScreen(w, prefs)
 	m.About = NewAboutScreen(w, s.Version, s.Diagnostics)
@@ -73,6 +76,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("Credentials"), theme.AccountIcon(), m.Credentials.Content()),
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
 		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
+		container.NewTabItemWithIcon(lang.L("Devices"), theme.GridIcon(), m.Devices.Content()),
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.Settings.Content()),
 		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
@@ -89,7 +93,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 
 // screenIDs name the tabs in preferences, in tab order; they never change
 // with the language.
-var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "terminal", "settings", "about"}
+var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "devices", "terminal", "settings", "about"}
 
 // prefScreen is the preference that remembers the last screen shown.
 const prefScreen = "screen"

@@ -19,6 +19,7 @@ var roomImports = map[string][]string{
 	"qpyhub/ui/console":         {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/setup":           {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/module":          {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
+	"qpyhub/ui/devices":         {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/widgets":         {},
 	"qpyhub/ui/internal/uitest": {},
 	"qpyhub/ui/zhcheck":         {"qpyhub/ui"},

@@ -5,6 +5,7 @@ import (
 
 	"qpyhub/device/ports"
 	"qpyhub/ui/console"
+	"qpyhub/ui/devices"
 	"qpyhub/ui/module"
 	"qpyhub/ui/setup"
 	"qpyhub/ui/widgets"
@@ -30,6 +31,9 @@ type Services struct {
 	// Setup takes modules through the guided setup; when it is also a
 	// setup.Restorer, the Setup screen offers to undo a setup.
 	Setup setup.Runner
+
+	// Fleet opens the hub the Devices screen shows; nil offers none.
+	Fleet devices.FleetSource
 
 	// KeyStore remembers the keys the user asks to remember, in the OS
 	// credential store; nil offers no remembering.

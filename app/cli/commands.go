@@ -94,7 +94,7 @@ func commands() []command {
 		flags:    setupFlags,
 		badValue: [2]string{"--verify-timeout", "soon"},
 		more:     printSetupFields,
-	}}
+	}, devicesCommand()}
 }
 
 // Phrases lists the English texts this package sends through lang.L by

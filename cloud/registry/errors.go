@@ -45,6 +45,7 @@ func Reasons() []string {
 		ErrUnreachable.Error(), ErrUntrusted.Error(), ErrTimeout.Error(),
 		ErrThrottled.Error(), ErrHubFailure.Error(), ErrRejected.Error(),
 		ReasonUnreadable, ReasonDeviceString, ReasonNoPolicyKey, ReasonBadBaseURL,
+		ErrBadQuery.Error(), ErrDeviceOffline.Error(), ErrMethodTimeout.Error(), ErrJobNotFound.Error(), ErrJobExists.Error(),
 	}
 }
 
@@ -63,7 +64,11 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	s := "registry: " + e.Op + " " + strconv.Quote(e.DeviceID) + " on " + e.Host + ": " + e.Kind.Error()
+	s := "registry: " + e.Op + " "
+	if e.DeviceID != "" {
+		s += strconv.Quote(e.DeviceID) + " "
+	}
+	s += "on " + e.Host + ": " + e.Kind.Error()
 	if e.Status != 0 {
 		s += " (HTTP " + strconv.Itoa(e.Status)
 		if e.Code != 0 {
