@@ -79,6 +79,7 @@ func (p *FilesPanel) confirmSync(req *syncRequest) {
 		return
 	}
 	p.syncing = req
+	p.Message.SetText(lang.L("Compared {{.Folder}} with {{.Dir}}.", values))
 	req.summary = widget.NewLabel("")
 	req.summary.Wrapping = fyne.TextWrapWord
 	req.delete = widget.NewCheck(lang.L("Delete files not in the folder ({{.Deleted}})", values), nil)
@@ -96,9 +97,12 @@ func (p *FilesPanel) confirmSync(req *syncRequest) {
 	content := container.NewBorder(container.NewVBox(widgets...), nil, nil, nil, scroll)
 	req.dialog = dialog.NewCustomConfirm(lang.L("Sync {{.Folder}} to {{.Dir}}", values), lang.L("Sync"), lang.L("Cancel"), content,
 		func(ok bool) {
-			if ok {
-				p.applySync(req)
+			if !ok {
+				p.syncing = nil
+				p.Message.SetText(lang.L("Nothing was synced."))
+				return
 			}
+			p.applySync(req)
 		}, p.window)
 	req.dialog.Show()
 }
@@ -117,9 +121,9 @@ func (req *syncRequest) values() map[string]any {
 func (req *syncRequest) describe() string {
 	values := req.values()
 	if req.delete.Checked {
-		return lang.L("{{.Added}} files to add and {{.Changed}} to change ({{.Size}} to send), {{.Deleted}} to delete; {{.Unchanged}} unchanged.", values)
+		return lang.L("To add: {{.Added}}; to change: {{.Changed}} ({{.Size}} to send); to delete: {{.Deleted}}; unchanged: {{.Unchanged}}.", values)
 	}
-	return lang.L("{{.Added}} files to add and {{.Changed}} to change ({{.Size}} to send); {{.Unchanged}} unchanged. Files on the module that are not in the folder stay.", values)
+	return lang.L("To add: {{.Added}}; to change: {{.Changed}} ({{.Size}} to send); unchanged: {{.Unchanged}}. Files on the module that are not in the folder stay.", values)
 }
 
 // chosen is the plan the user confirmed: without removals unless asked.

@@ -147,14 +147,14 @@ func TestFilesSyncAFolderWithDelete(t *testing.T) {
 			t.Errorf("the confirmation does not show %q:\n%s", want, shown)
 		}
 	}
-	if want := "1 files to add and 1 to change (19 B to send); 1 unchanged. Files on the module that are not in the folder stay."; req.summary.Text != want {
+	if want := "To add: 1; to change: 1 (19 B to send); unchanged: 1. Files on the module that are not in the folder stay."; req.summary.Text != want {
 		t.Errorf("summary %q, want %q", req.summary.Text, want)
 	}
 	if r.files.sync.applied != nil {
 		t.Fatal("applied before the user confirmed")
 	}
 	test.Tap(req.delete)
-	if want := "1 files to add and 1 to change (19 B to send), 1 to delete; 1 unchanged."; req.summary.Text != want {
+	if want := "To add: 1; to change: 1 (19 B to send); to delete: 1; unchanged: 1."; req.summary.Text != want {
 		t.Errorf("with Delete checked the summary says %q, want %q", req.summary.Text, want)
 	}
 	req.dialog.Confirm()
@@ -224,5 +224,17 @@ func TestFilesSyncNeedsAListing(t *testing.T) {
 	r := newModuleRig(t, "")
 	if !r.screen.Files.SyncFolder.Disabled() {
 		t.Error("Sync a folder… is enabled without a module port")
+	}
+}
+
+func TestFilesSyncDismissedChangesNothing(t *testing.T) {
+	r, p := syncRig(t)
+	req := askSyncAndWait(t, r, p)
+	if !strings.Contains(p.Message.Text, "Compared ") {
+		t.Errorf("while the confirmation shows, the message says %q", p.Message.Text)
+	}
+	req.dialog.Dismiss()
+	if r.files.sync.applied != nil || p.syncing != nil || p.Message.Text != "Nothing was synced." || p.SyncFolder.Disabled() {
+		t.Errorf("after Cancel: applied %v, message %q, button disabled %v", r.files.sync.applied, p.Message.Text, p.SyncFolder.Disabled())
 	}
 }
