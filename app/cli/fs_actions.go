@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +23,12 @@ func fsGet() fsAction  { return fsAction{target: firstWord, do: fsCommand.get} }
 func fsRun() fsAction  { return fsAction{target: firstWord, do: fsCommand.run} }
 
 func fsPut() fsAction {
-	return fsAction{target: putTarget, writes: true, local: checkPutSource, do: fsCommand.put}
+	return fsAction{target: putTarget, writes: true, local: checkPutSource, do: fsCommand.put, switches: forceSwitch}
+}
+
+// forceSwitch is --force: send files the module already has.
+func forceSwitch(set *flag.FlagSet, o *fsSwitches) {
+	set.BoolVar(&o.force, "force", false, lang.L("send files even when the module already has them (same size and SHA-256)"))
 }
 
 func fsRemove() fsAction { return fsAction{target: firstWord, writes: true, do: fsCommand.remove} }
@@ -79,11 +85,32 @@ func (c fsCommand) put(ctx context.Context, fs *modfs.FS, args []string) error {
 		return &localFileError{phrase: phraseLocalRead, err: err}
 	}
 	target := putTarget(args)
-	if err := fs.Put(ctx, target, f, st.Size(), nil); err != nil {
+	res, err := fs.PutFile(ctx, target, f, st.Size(), modfs.PutOptions{Force: c.force})
+	if err != nil {
 		return err
 	}
-	fmt.Fprintln(c.stdout, lang.L("Copied {{.Size}} bytes to {{.Path}}.", map[string]any{"Size": st.Size(), "Path": target}))
+	if c.asJSON {
+		result := "sent"
+		if res.Skipped {
+			result = "skipped"
+		}
+		return writeJSON(c.stdout, fsPutJSON{Path: target, Size: st.Size(), Result: result})
+	}
+	values := map[string]any{"Size": st.Size(), "Path": target}
+	if res.Skipped {
+		fmt.Fprintln(c.stdout, lang.L("{{.Path}} is up to date ({{.Size}} bytes): nothing sent; --force sends it anyway.", values))
+		return nil
+	}
+	fmt.Fprintln(c.stdout, lang.L("Copied {{.Size}} bytes to {{.Path}}.", values))
 	return nil
+}
+
+// fsPutJSON is what put --json prints: result is "sent", or "skipped"
+// when the module already had the file.
+type fsPutJSON struct {
+	Path   string `json:"path"`
+	Size   int64  `json:"size"`
+	Result string `json:"result"`
 }
 
 func (c fsCommand) get(ctx context.Context, fs *modfs.FS, args []string) error {

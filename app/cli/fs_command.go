@@ -22,10 +22,20 @@ type fsAction struct {
 	// or /bak.
 	target func(words []string) string
 	writes bool
+	// wholeFolder: the target may be /usr or /bak itself (sync).
+	wholeFolder bool
 	// local checks the computer's file an upload reads, before the module
 	// is touched, and answers its size; nil for the other actions.
 	local func(words []string) (int64, error)
 	do    func(c fsCommand, ctx context.Context, fs *modfs.FS, words []string) error
+	// switches registers the action's own switches (put --force; sync
+	// --dry-run, --delete, --force); nil for none.
+	switches func(set *flag.FlagSet, o *fsSwitches)
+}
+
+// fsSwitches are the switches some fs actions take.
+type fsSwitches struct {
+	force, dryRun, delete bool
 }
 
 // fsCommand is one run of an fs action.
@@ -33,6 +43,7 @@ type fsCommand struct {
 	*call
 	asJSON bool
 	budget *fsBudget
+	fsSwitches
 }
 
 // fsFlags registers the flags every fs action takes; the run lists,
@@ -41,12 +52,16 @@ func fsFlags(a fsAction) func(fs *flag.FlagSet) runFunc {
 	return func(fs *flag.FlagSet) runFunc {
 		var m moduleFlags
 		m.register(fs, fsBaseTimeout, lang.L("give up when the operation has not finished after this long; when not given, copies get 1s more for every KiB"))
-		asJSON := fs.Bool("json", false, lang.L("print a JSON array (ls)"))
+		asJSON := fs.Bool("json", false, lang.L("print JSON: ls an array of entries, put and sync what was done"))
+		var sw fsSwitches
+		if a.switches != nil {
+			a.switches(fs, &sw)
+		}
 		return func(ctx context.Context, c *call, words []string) error {
 			if err := a.check(m, words); err != nil {
 				return err
 			}
-			fc := fsCommand{call: c, asJSON: *asJSON, budget: &fsBudget{parent: ctx, start: time.Now()}}
+			fc := fsCommand{call: c, asJSON: *asJSON, budget: &fsBudget{parent: ctx, start: time.Now()}, fsSwitches: sw}
 			if flagGiven(fs, "timeout") {
 				fc.budget.given = m.timeout
 			}
@@ -77,12 +92,21 @@ func (a fsAction) check(m moduleFlags, words []string) error {
 	if remote == "" {
 		return nil
 	}
+	if a.wholeFolder && isWritableRoot(remote) {
+		return nil
+	}
 	if err := modfs.CheckPath("", remote, a.writes); err != nil {
 		var pe *modfs.PathError
 		errors.As(err, &pe)
 		return badArg(quote(remote), lang.L(pe.Phrase()))
 	}
 	return nil
+}
+
+// isWritableRoot reports whether p names /usr or /bak itself.
+func isWritableRoot(p string) bool {
+	p = strings.TrimRight(p, "/")
+	return p == "/usr" || p == "/bak"
 }
 
 // open opens the module's file system for one action, within the time the

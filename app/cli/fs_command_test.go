@@ -38,6 +38,14 @@ func TestRunFSBadArguments(t *testing.T) {
 		{"flags before the action", []string{"--port", "/dev/null", "ls"}, `"--port": is not an action of fs`},
 		{"put a device that never ends", []string{"put", "--port", "/dev/null", "/dev/zero"}, "not a regular file"},
 		{"put a folder", []string{"put", "--port", "/dev/null", os.TempDir()}, "not a regular file"},
+		{"sync a missing folder", []string{"sync", "--port", "/dev/null", "/no/such/project"}, `"/no/such/project": does not exist`},
+		{"sync a file", []string{"sync", "--port", "/dev/null", "/etc/hostname"}, `"/etc/hostname": is not a folder`},
+		{"sync outside /usr", []string{"sync", "--port", "/dev/null", os.TempDir(), "/lib"}, "only be changed under /usr or /bak"},
+		{"sync to the root", []string{"sync", "--port", "/dev/null", os.TempDir(), "/"}, "only be changed under /usr or /bak"},
+		{"sync a relative target", []string{"sync", "--port", "/dev/null", os.TempDir(), "usr/app"}, "must be absolute"},
+		{"sync above the target", []string{"sync", "--port", "/dev/null", os.TempDir(), "/usr/../lib"}, "must be absolute"},
+		{"sync without a folder", []string{"sync", "--port", "/dev/null"}, "LOCALDIR: is missing"},
+		{"sync --dry-run=maybe", []string{"sync", "--port", "/dev/null", "--dry-run=maybe", os.TempDir()}, "--dry-run"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

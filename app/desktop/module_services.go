@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -171,6 +172,16 @@ func (f moduleFiles) Run(ctx context.Context, port, path string) (stdout, stderr
 		return err
 	})
 	return stdout, stderr, err
+}
+
+func (f moduleFiles) PlanSync(ctx context.Context, port string, local iofs.FS, dir string, opts modfs.SyncOptions) (plan modfs.SyncPlan, err error) {
+	err = f.fs(ctx, port, func(fs *modfs.FS) error { plan, err = fs.PlanSync(ctx, local, dir, opts); return err })
+	return plan, err
+}
+
+func (f moduleFiles) ApplySync(ctx context.Context, port string, local iofs.FS, plan modfs.SyncPlan, progress func(modfs.SyncEvent)) (done []modfs.SyncItem, err error) {
+	err = f.fs(ctx, port, func(fs *modfs.FS) error { done, err = fs.ApplySync(ctx, local, plan, progress); return err })
+	return done, err
 }
 
 // Open hands the port to the terminal until the session is closed or

@@ -21,11 +21,13 @@ import (
 const filesRoot = "/usr"
 
 // FilesPanel browses the module's /usr: folders, sizes, upload, download,
-// delete, new folder, and running a script. One operation at a time.
+// delete, new folder, running a script, and syncing a local folder into
+// the folder shown. One operation at a time.
 type FilesPanel struct {
 	Dir                             *widget.Label
 	Up, Refresh, Open, NewFolder    *widget.Button
 	Upload, Download, Delete, RunPy *widget.Button
+	SyncFolder                      *widget.Button
 	List                            *widget.List
 	Message                         *widget.Label
 	Progress                        *widget.ProgressBar
@@ -37,16 +39,22 @@ type FilesPanel struct {
 	confirmDelete *dialog.ConfirmDialog
 	folderForm    *dialog.FormDialog
 	folderName    *widget.Entry
+	syncing       *syncRequest // the sync being confirmed or applied
 
 	// openFile and saveFile ask the user for a local file; tests replace them.
 	openFile func(func(fyne.URIReadCloser, error))
 	saveFile func(name string, done func(fyne.URIWriteCloser, error))
+	// openFolder asks the user for a local folder; tests replace it.
+	openFolder func(func(fyne.ListableURI, error))
 
 	dir      string
 	entries  []modfs.Entry
 	selected int // index in entries, -1 when none
 	loaded   bool
 	cancel   context.CancelFunc // of the operation running, nil when idle
+	// noteAfterList replaces the entry count once the next listing is
+	// in: the result of the change that asked for it.
+	noteAfterList string
 
 	window  fyne.Window
 	files   Files
@@ -63,6 +71,7 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 		d.SetFileName(name)
 		d.Show()
 	}
+	p.openFolder = func(done func(fyne.ListableURI, error)) { dialog.ShowFolderOpen(done, w) }
 	p.Dir = widget.NewLabelWithStyle(filesRoot, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	p.Up = widget.NewButtonWithIcon("", theme.MoveUpIcon(), p.goUp)
 	p.Refresh = widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), p.Reload)
@@ -72,6 +81,7 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 	p.Download = widget.NewButtonWithIcon(lang.L("Download…"), theme.DownloadIcon(), p.askDownload)
 	p.Delete = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), p.askDelete)
 	p.RunPy = widget.NewButtonWithIcon(lang.L("Run script"), theme.MediaPlayIcon(), p.runSelected)
+	p.SyncFolder = widget.NewButtonWithIcon(lang.L("Sync a folder…"), theme.MediaReplayIcon(), p.askSync)
 	p.List = widget.NewList(func() int { return len(p.entries) }, newFileRow, p.updateRow)
 	p.List.OnSelected = func(id widget.ListItemID) { p.selected = id; p.updateButtons() }
 	p.List.OnUnselected = func(widget.ListItemID) { p.selected = -1; p.updateButtons() }
@@ -91,7 +101,7 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 	p.Output.Hide()
 
 	nav := container.NewBorder(nil, nil, p.Up, p.Refresh, p.Dir)
-	actions := container.NewHBox(p.Open, p.NewFolder, p.Upload, p.Download, p.Delete, p.RunPy)
+	actions := container.NewHBox(p.Open, p.NewFolder, p.Upload, p.Download, p.Delete, p.RunPy, p.SyncFolder)
 	progress := container.NewBorder(nil, nil, nil, p.Cancel, container.NewVBox(p.Progress, p.Working))
 	bottom := container.NewVBox(progress, p.Message, p.Output)
 	p.content = container.NewBorder(container.NewVBox(nav, actions), bottom, nil, nil, p.List)
@@ -162,13 +172,19 @@ func (p *FilesPanel) listDir(dir string) {
 			return err
 		},
 		func(err error) {
+			note := p.noteAfterList
+			p.noteAfterList = ""
 			if err != nil {
-				p.fail(err, "")
+				p.fail(err, note)
 				return
 			}
 			p.dir, p.loaded = dir, true
 			p.Dir.SetText(dir)
 			p.showEntries(list)
+			if note != "" {
+				p.succeed(note)
+				return
+			}
 			p.Message.SetText(lang.L("{{.Count}} entries in {{.Dir}}", map[string]any{"Count": len(list), "Dir": dir}))
 		})
 }
@@ -263,6 +279,7 @@ func (p *FilesPanel) updateButtons() {
 	widgets.EnableIf(p.Up, idle && p.loaded && p.dir != filesRoot)
 	widgets.EnableIf(p.NewFolder, idle && p.loaded)
 	widgets.EnableIf(p.Upload, idle && p.loaded)
+	widgets.EnableIf(p.SyncFolder, idle && p.loaded)
 	widgets.EnableIf(p.Open, idle && picked && e.IsDir)
 	widgets.EnableIf(p.Download, idle && picked && !e.IsDir)
 	widgets.EnableIf(p.Delete, idle && picked)

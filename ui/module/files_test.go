@@ -31,6 +31,7 @@ type fakeFiles struct {
 	dirs     map[string]bool
 	putFails error
 	listErr  error
+	sync     fakeSync
 }
 
 func newFakeFiles() *fakeFiles {

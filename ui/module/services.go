@@ -3,6 +3,7 @@ package module
 import (
 	"context"
 	"io"
+	iofs "io/fs"
 
 	"qpyhub/device/modfs"
 	"qpyhub/device/probe"
@@ -26,4 +27,10 @@ type Files interface {
 	// Run executes a script and answers what it printed; a script that
 	// raised answers its traceback in stderr together with an error.
 	Run(ctx context.Context, port, path string) (stdout, stderr string, err error)
+	// PlanSync compares the local folder with dir on the module: the dry
+	// run of a sync, changing nothing.
+	PlanSync(ctx context.Context, port string, local iofs.FS, dir string, opts modfs.SyncOptions) (modfs.SyncPlan, error)
+	// ApplySync carries out a plan made from the same local folder and
+	// answers the changes it made; progress may be nil.
+	ApplySync(ctx context.Context, port string, local iofs.FS, plan modfs.SyncPlan, progress func(modfs.SyncEvent)) ([]modfs.SyncItem, error)
 }
