@@ -294,25 +294,7 @@ func TestProgramRenewsShortTokens(t *testing.T) {
 	// Messages go out every second until the third renewal is over.
 	stop := make(chan struct{})
 	sent := make(chan []string, 1)
-	go func() {
-		var payloads []string
-		defer func() { sent <- payloads }()
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for i := 1; ; i++ {
-			p := "c2d-" + strconv.Itoa(i)
-			if err := hub.SendC2D(deviceID, hubsim.C2DMessage{Payload: []byte(p)}); err != nil {
-				t.Errorf("send %s: %v", p, err)
-				return
-			}
-			payloads = append(payloads, p)
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	go sendC2DEverySecond(t, hub, stop, sent)
 	renewals := 0
 	r.await(t, netTimeout, "three renewals", func(st moduleapp.StatusLine) bool {
 		if st.Stage == moduleapp.StageSAS && st.State == moduleapp.StateInfo {
