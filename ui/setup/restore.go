@@ -75,7 +75,7 @@ func (r *restoreStep) restore(port string) {
 				r.show(widgets.ErrorText(err), widget.DangerImportance)
 				return
 			}
-			r.show(lang.L("{{.Port}}: the module's own main.py is back; reset the module to run it.", map[string]any{"Port": port}), widget.SuccessImportance)
+			r.show(lang.L("{{.Port}}: qpyhub's files are removed and the module's own main.py is in place; reset the module to run it.", map[string]any{"Port": port}), widget.SuccessImportance)
 		})
 	}()
 }

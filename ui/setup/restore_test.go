@@ -50,7 +50,7 @@ func TestSetupRestoreAsksThenRestoresTheChosenPort(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"restored", nil, "main.py is back"},
+		{"restored", nil, "main.py is in place"},
 		{"no backup", errors.New("there is no backup of main.py on the module"), "no backup"},
 	}
 	for _, tc := range tests {
