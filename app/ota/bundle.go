@@ -157,4 +157,3 @@ func (b *Bundle) ReadFile(modulePath string) ([]byte, error) {
 	}
 	return append([]byte(nil), data...), nil
 }
-
