@@ -293,7 +293,9 @@ func TestStatusAndWatch(t *testing.T) {
 	}
 	seen := make(chan []DeviceStatus, 100)
 	watched := make(chan error, 1)
-	go func() { watched <- Watch(testContext(t), reg, targets, 10*time.Millisecond, func(l []DeviceStatus) { seen <- l }) }()
+	go func() {
+		watched <- Watch(testContext(t), reg, targets, 10*time.Millisecond, func(l []DeviceStatus) { seen <- l })
+	}()
 	<-seen
 	reportA(Reported{Version: "2.0", State: StateDownloading, Progress: 40, Running: "1.0"})
 	reportA(Reported{Version: "2.0", State: StateDone, Progress: 100, Running: "2.0"})
