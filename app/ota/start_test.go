@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -291,12 +292,20 @@ func TestStatusAndWatch(t *testing.T) {
 	if !list[1].NoReport || list[1].State != StateIdle || list[1].Final() {
 		t.Errorf("b has not reported: %+v, want idle with NoReport", list[1])
 	}
-	seen := make(chan []DeviceStatus, 100)
+	var mu sync.Mutex
+	var last []DeviceStatus
+	first := make(chan struct{})
+	var once sync.Once
 	watched := make(chan error, 1)
 	go func() {
-		watched <- Watch(testContext(t), reg, targets, 10*time.Millisecond, func(l []DeviceStatus) { seen <- l })
+		watched <- Watch(testContext(t), reg, targets, 10*time.Millisecond, func(l []DeviceStatus) {
+			mu.Lock()
+			last = l
+			mu.Unlock()
+			once.Do(func() { close(first) })
+		})
 	}()
-	<-seen
+	<-first
 	reportA(Reported{Version: "2.0", State: StateDownloading, Progress: 40, Running: "1.0"})
 	reportA(Reported{Version: "2.0", State: StateDone, Progress: 100, Running: "2.0"})
 	reportB(Reported{Version: "2.0", State: StateFailed, Error: "sha256 mismatch for /usr/main.py", Running: "1.0"})
@@ -308,10 +317,8 @@ func TestStatusAndWatch(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("Watch did not end when both updates ended")
 	}
-	var last []DeviceStatus
-	for len(seen) > 0 {
-		last = <-seen
-	}
+	mu.Lock()
+	defer mu.Unlock()
 	if !AllFinal(last) || AllDone(last) || !last[0].Done() || last[1].Error == "" {
 		t.Fatalf("last status %+v: want a done, b failed with its error", last)
 	}
