@@ -305,7 +305,11 @@ func TestStatusAndWatch(t *testing.T) {
 			once.Do(func() { close(first) })
 		})
 	}()
-	<-first
+	select {
+	case <-first:
+	case err := <-watched:
+		t.Fatalf("Watch ended before its first status: %v", err)
+	}
 	reportA(Reported{Version: "2.0", State: StateDownloading, Progress: 40, Running: "1.0"})
 	reportA(Reported{Version: "2.0", State: StateDone, Progress: 100, Running: "2.0"})
 	reportB(Reported{Version: "2.0", State: StateFailed, Error: "sha256 mismatch for /usr/main.py", Running: "1.0"})
