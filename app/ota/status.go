@@ -17,6 +17,7 @@ type DeviceStatus struct {
 	// NoReport: the module has not reported on updates yet (State is idle).
 	NoReport bool   `json:"noReport,omitempty"`
 	Problem  string `json:"problem,omitempty"` // the twin could not be read
+	ReadErr  error  `json:"-"`                 // why, as an error
 }
 
 // Final says whether nothing more will happen to this module's update:
@@ -47,7 +48,7 @@ func Status(ctx context.Context, reg *registry.Client, targets Targets) ([]Devic
 	for _, tw := range twins {
 		s := DeviceStatus{DeviceID: tw.DeviceID, Desired: desiredOf(tw).Version}
 		if err := failed[tw.DeviceID]; err != nil {
-			s.Problem = err.Error()
+			s.Problem, s.ReadErr = err.Error(), err
 		}
 		r, ok := reportedOf(tw)
 		if !ok {
