@@ -82,8 +82,10 @@ func AllDone(list []DeviceStatus) bool {
 }
 
 // Watch reads the targets' status every interval and hands it to fn, until
-// every update has ended (nil) or ctx ends (its error). A failed read ends
-// the watch with that error.
+// every update has ended (nil) or ctx ends (its error). Each read is one
+// or more registry calls, each bounded by the client's timeout, so a hub
+// that stops answering ends the watch with that error, as any failed read
+// does.
 func Watch(ctx context.Context, reg *registry.Client, targets Targets, every time.Duration, fn func([]DeviceStatus)) error {
 	if every <= 0 {
 		every = 2 * time.Second
