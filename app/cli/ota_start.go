@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -38,8 +39,9 @@ func (h *otaHosting) register(fs *flag.FlagSet) {
 	fs.StringVar(&h.baseURL, "base-url", "", lang.L("https:// prefix where you serve the files yourself (PREFIX/path under /usr)"))
 }
 
-// host checks the hosting flags and makes the Host.
-func (h *otaHosting) host(c *call, rc *registry.Client) (ota.Host, error) {
+// host checks the hosting flags and makes the Host; a storage account is
+// reached through the hub flags' proxy, if any.
+func (h *otaHosting) host(c *call, rc *registry.Client, hub *devicesHub) (ota.Host, error) {
 	storage := h.storage
 	if storage == "" && h.baseURL == "" {
 		storage = c.env(envStorageConnectionString)
@@ -60,7 +62,15 @@ func (h *otaHosting) host(c *call, rc *registry.Client) (ota.Host, error) {
 	case storage == "":
 		return ota.LocalHubHost(rc), nil
 	}
-	store, err := blobstore.New(storage, blobstore.Options{Container: h.container})
+	proxy, proxyFlag, err := hub.proxy.proxyFunc()
+	if err != nil {
+		return nil, badArg(proxyFlag, err.Error())
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if proxy != nil {
+		tr.Proxy = proxy
+	}
+	store, err := blobstore.New(storage, blobstore.Options{Container: h.container, HTTPClient: &http.Client{Transport: tr}})
 	var fe *cloud.FieldError
 	switch {
 	case errors.As(err, &fe) && fe.Field == "container":
@@ -91,7 +101,7 @@ func otaStartFlags(fs *flag.FlagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		host, err := hosting.host(c, rc)
+		host, err := hosting.host(c, rc, &hub)
 		if err != nil {
 			return err
 		}
