@@ -173,6 +173,27 @@ def trial_main(j):
 
 # ---- the phases ------------------------------------------------------------
 
+def apply_staged(version, retry, paths, trial, running):
+    """Applies the verified files staged under NEW (the download, or a
+    bundle pushed over the USB cable): journal first, then the moves. The
+    caller restarts the module into the trial."""
+    had = {}
+    for p in paths:
+        had[p] = exists(p)
+    remove_tree(OLD)
+    j = {'phase': 'apply', 'version': version, 'retry': retry, 'from': running,
+         'files': paths, 'had': had, 'new_main': MAIN in paths,
+         'old_main': exists(MAIN) and not is_guard(MAIN), 'trial': trial, 'boots': 0}
+    save_journal(j)
+    try:
+        finish_apply(j)
+    except Exception as e:
+        why = 'apply stopped: %s %s' % (type(e).__name__, e)
+        rollback(why)
+        raise OSError(why)
+    return j
+
+
 def finish_apply(j):
     """Puts the staged files in place (again after a power cut) and moves
     on to the trial."""
@@ -263,11 +284,11 @@ def rollback(reason):
         j = journal()
         if not j or j.get('phase') not in ('apply', 'trial'):
             return False
-        say('fail', 'version=%s rolling back reason=%s' % (j['version'], reason))
         j['phase'] = 'rollback'
         j['reason'] = reason
         save_journal(j)
         finish_rollback(j)
+        say('fail', 'version=%s rolled back reason=%s' % (j['version'], reason))
         return True
     finally:
         if _lock:

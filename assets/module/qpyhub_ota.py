@@ -347,21 +347,11 @@ class Updater:
         self._report(job['version'], 'applying', 100)
         self.hub._say('ota', 'info', 'version=%s applying' % job['version'])
         paths = [f['path'] for f in job['files']]
-        had = {}
-        for p in paths:
-            had[p] = guard.exists(p)
-        guard.remove_tree(guard.OLD)
-        j = {'phase': 'apply', 'version': job['version'], 'retry': job['retry'], 'from': self.running(),
-             'files': paths, 'had': had, 'new_main': guard.MAIN in paths,
-             'old_main': guard.exists(guard.MAIN) and not guard.is_guard(guard.MAIN),
-             'trial': self.hub.cfg.get('ota_trial', 300), 'boots': 0}
         try:
-            guard.save_journal(j)
-            guard.finish_apply(j)
-        except Exception as e:
-            why = 'apply stopped: %s %s' % (type(e).__name__, e)
-            guard.rollback(why)
-            raise UpdateError(why)
+            j = guard.apply_staged(job['version'], job['retry'], paths,
+                                   self.hub.cfg.get('ota_trial', 300), self.running())
+        except OSError as e:
+            raise UpdateError(str(e))
         self.job = None
         self.hub._say('ota', 'info', 'version=%s applied, restarting for the trial' % j['version'])
         self.hub.close()
