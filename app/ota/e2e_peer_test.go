@@ -182,3 +182,21 @@ func TestPowerCutDuringUpdateBootsAWholeVersion(t *testing.T) {
 		t.Fatalf("only %d power cuts landed in the update; the test no longer covers its steps", cuts)
 	}
 }
+
+// A module without room for the new files refuses the update before
+// downloading anything, saying how much it needs.
+func TestUpdateWithoutRoomFails(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "")
+	r := newRig(t, 60, map[string]any{"usr_free_bytes": 8192}, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	got := r.waitFinal("2")
+	if got.State != StateFailed || got.Error != "no room: need 28231 bytes, 8192 free" {
+		t.Fatalf("reported %+v, want failed for lack of room\n%s", got, r.con.text())
+	}
+	if strings.Contains(r.con.text(), "download path=") {
+		t.Errorf("the module downloaded without room:\n%s", r.con.text())
+	}
+	r.wantVersion(r.files(), v1)
+}

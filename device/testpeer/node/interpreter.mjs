@@ -91,7 +91,17 @@ def _open_file(f, *a, **k):
 
 
 _b.open = _wrap(_open_file)
-_renames = [0]
+
+
+def statvfs(path):
+    # The scenario's "usr_free_bytes" sets the free space the firmware
+    # reports (f_bavail blocks of f_bsize bytes).
+    st = _wrap(_os.statvfs)(path)
+    import _qpyscenario
+    free = _qpyscenario.get('usr_free_bytes')
+    if free is None:
+        return st
+    return (st[0], st[1], st[2], free // st[0], free // st[0]) + tuple(st[5:])
 
 
 def rename(a, b):
