@@ -269,6 +269,9 @@ class Updater:
             self.hub._say('ota', 'fail', 'reason=' + str(e))
             return
         if version == self.running():
+            if self.job:  # back to the running version: the download is moot
+                self._abort()
+                guard.remove_tree(guard.NEW)
             return
         last = guard.status().get('last') or {}
         if last.get('version') == version and last.get('retry', 0) == retry and last.get('state') != 'done':
