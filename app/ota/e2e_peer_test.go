@@ -200,3 +200,21 @@ func TestUpdateWithoutRoomFails(t *testing.T) {
 	}
 	r.wantVersion(r.files(), v1)
 }
+
+// A new version that restarts the module before it comes online is
+// rolled back at its 4th boot, long before its trial time is up.
+func TestUpdateThatKeepsRestartingRollsBack(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "import misc\nmisc.Power.powerRestart()")
+	r := newRig(t, 3600, nil, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	got := r.waitFinal("2")
+	if got.State != StateRolledBack || got.Error != "version 2 restarted 3 times without coming online" {
+		t.Fatalf("reported %+v, want rolled-back after 3 restarts\n%s", got, r.con.text())
+	}
+	if apps := r.appLines(); strings.Join(apps, ",") != "1,2,2,2,1" {
+		t.Errorf("the module ran versions %v, want 1, three boots of 2, 1", apps)
+	}
+	r.wantVersion(r.files(), v1)
+}
