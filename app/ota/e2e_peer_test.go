@@ -218,3 +218,19 @@ func TestUpdateThatKeepsRestartingRollsBack(t *testing.T) {
 	}
 	r.wantVersion(r.files(), v1)
 }
+
+// On v1.12 firmware, whose ussl takes no CA, the download goes over TLS
+// without checking the server, as the MQTT link does, and says so.
+func TestUpdateOnFirmwareWithoutCA(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "")
+	r := newRig(t, 60, map[string]any{"ssl_ca_supported": false}, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	if got := r.waitFinal("2"); got.State != StateDone {
+		t.Fatalf("reported %+v, want done\n%s", got, r.con.text())
+	}
+	if n := strings.Count(r.con.text(), "size=24000 tls=unverified reason=firmware ussl takes no CA"); n != 1 {
+		t.Errorf("the download did not say it could not check the server:\n%s", r.con.text())
+	}
+}
