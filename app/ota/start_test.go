@@ -335,3 +335,33 @@ func TestTargetsCheck(t *testing.T) {
 		}
 	}
 }
+
+// After a retry, the module's report of the earlier try (failed, same
+// version) does not end a watch: only a report answering the new retry does.
+func TestStatusAfterARetryWaitsForTheNewTry(t *testing.T) {
+	hub, reg := localHub(t, "iothubowner", "a")
+	b := testBundle(t, "2.0")
+	targets := Targets{DeviceIDs: []string{"a"}}
+	if _, err := Start(testContext(t), reg, b, LocalHubHost(reg), targets, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	report := reporter(t, hub, "a")
+	report(Reported{Version: "2.0", State: StateFailed, Error: "HTTP 503 for /usr/main.py", Running: "1.0"})
+	if _, err := Start(testContext(t), reg, b, LocalHubHost(reg), targets, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	list, err := Status(testContext(t), reg, targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list[0].DesiredRetry != 1 || list[0].Final() {
+		t.Fatalf("status %+v: the first try's failure counts for the retry", list[0])
+	}
+	report(Reported{Version: "2.0", Retry: 1, State: StateDone, Progress: 100, Running: "2.0"})
+	if list, err = Status(testContext(t), reg, targets); err != nil {
+		t.Fatal(err)
+	}
+	if !list[0].Final() || !list[0].Done() {
+		t.Fatalf("status %+v: the retry's done is not final", list[0])
+	}
+}

@@ -13,6 +13,8 @@ type DeviceStatus struct {
 	DeviceID string `json:"deviceId"`
 	// Desired is the version its twin asks for ("" when none).
 	Desired string `json:"desired"`
+	// DesiredRetry is the retry its twin asks for.
+	DesiredRetry int `json:"desiredRetry,omitempty"`
 	Reported
 	// NoReport: the module has not reported on updates yet (State is idle).
 	NoReport bool   `json:"noReport,omitempty"`
@@ -26,12 +28,18 @@ func (s DeviceStatus) Final() bool {
 	if s.Problem != "" {
 		return true
 	}
-	return s.State.Final() && (s.Desired == "" || s.Version == s.Desired)
+	return s.State.Final() && s.answersDesired()
+}
+
+// answersDesired: the report is about the version and the try its twin
+// asks for (or the twin asks for none).
+func (s DeviceStatus) answersDesired() bool {
+	return s.Desired == "" || (s.Version == s.Desired && s.Retry == s.DesiredRetry)
 }
 
 // Done says whether the module runs the desired version.
 func (s DeviceStatus) Done() bool {
-	return s.Problem == "" && s.State == StateDone && (s.Desired == "" || s.Version == s.Desired)
+	return s.Problem == "" && s.State == StateDone && s.answersDesired()
 }
 
 // Status reads every target's reported.qpyhub.ota, sorted by device id.
@@ -46,7 +54,8 @@ func Status(ctx context.Context, reg *registry.Client, targets Targets) ([]Devic
 	}
 	out := make([]DeviceStatus, 0, len(twins))
 	for _, tw := range twins {
-		s := DeviceStatus{DeviceID: tw.DeviceID, Desired: desiredOf(tw).Version}
+		d := desiredOf(tw)
+		s := DeviceStatus{DeviceID: tw.DeviceID, Desired: d.Version, DesiredRetry: d.Retry}
 		if err := failed[tw.DeviceID]; err != nil {
 			s.Problem, s.ReadErr = err.Error(), err
 		}

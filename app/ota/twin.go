@@ -39,6 +39,9 @@ type Reported struct {
 	Progress int    `json:"progress"` // 0–100
 	Error    string `json:"error"`
 	Running  string `json:"running,omitempty"`
+	// Retry is the desired retry the report answers, so the outcome of
+	// an earlier try of the same version is not taken for the new one.
+	Retry int `json:"retry,omitempty"`
 }
 
 // State is where a module's update stands.

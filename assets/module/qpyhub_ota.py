@@ -228,9 +228,10 @@ class Updater:
     def running(self):
         return guard.status().get('running') or ''
 
-    def _report(self, version, state, progress, error=''):
-        doc = {'version': version, 'state': state, 'progress': progress, 'error': error,
-               'running': self.running()}
+    def _report(self, version, retry, state, progress, error=''):
+        # retry tells the PC which try of the version this report is about.
+        doc = {'version': version, 'retry': retry, 'state': state, 'progress': progress,
+               'error': error, 'running': self.running()}
         try:
             self.hub.report({'qpyhub': {'ota': doc}})
             return True
@@ -250,13 +251,13 @@ class Updater:
         st = guard.status()
         last = st.get('last')
         if last and not last.get('reported'):
-            if self._final(last['version'], last['state'], last.get('error', '')):
+            if self._final(last['version'], last.get('retry', 0), last['state'], last.get('error', '')):
                 last['reported'] = True
                 guard.save_status(st)
 
-    def _final(self, version, state, error):
+    def _final(self, version, retry, state, error):
         # Reports how an update ended, then says so in a status line.
-        ok = self._report(version, state, 100 if state == 'done' else 0, error)
+        ok = self._report(version, retry, state, 100 if state == 'done' else 0, error)
         line = 'version=%s state=%s reported=%d' % (version, state, 1 if ok else 0)
         if error:
             line += ' reason=' + error
@@ -348,15 +349,15 @@ class Updater:
         if pct // 10 > job['step']:
             job['step'] = pct // 10
             self.hub._say('ota', 'info', 'version=%s downloading progress=%d' % (job['version'], pct))
-            self._report(job['version'], 'downloading', pct)
+            self._report(job['version'], job['retry'], 'downloading', pct)
 
     def _verify_and_apply(self):
         job = self.job
-        self._report(job['version'], 'verifying', 100)
+        self._report(job['version'], job['retry'], 'verifying', 100)
         for f in job['files']:
             if file_sha256(guard.NEW + f['path']) != f['sha256']:
                 raise UpdateError('sha256 mismatch for %s after writing it to flash' % f['path'])
-        self._report(job['version'], 'applying', 100)
+        self._report(job['version'], job['retry'], 'applying', 100)
         self.hub._say('ota', 'info', 'version=%s applying' % job['version'])
         paths = [f['path'] for f in job['files']]
         try:
@@ -377,7 +378,7 @@ class Updater:
         st['last'] = {'version': job['version'], 'retry': job['retry'], 'state': 'failed',
                       'error': why, 'reported': False}
         guard.save_status(st)
-        if self._final(job['version'], 'failed', why):
+        if self._final(job['version'], job['retry'], 'failed', why):
             st['last']['reported'] = True
             guard.save_status(st)
 
