@@ -64,7 +64,7 @@ func otaPackFlags(fs *flag.FlagSet) runFunc {
 		if *asJSON {
 			return writeJSON(c.stdout, m)
 		}
-		fmt.Fprintln(c.stdout, lang.L("{{.File}}: version {{.Version}}, {{.Count}} files, {{.Bytes}} bytes",
+		fmt.Fprintln(c.stdout, lang.L("{{.File}}: version {{.Version}}, files: {{.Count}}, bytes: {{.Bytes}}",
 			map[string]any{"File": *out, "Version": m.Version, "Count": len(m.Files), "Bytes": m.TotalSize()}))
 		return nil
 	}
@@ -91,7 +91,7 @@ func otaShowFlags(fs *flag.FlagSet) runFunc {
 			return writeJSON(c.stdout, b.Manifest)
 		}
 		out := &outputWriter{w: c.stdout}
-		fmt.Fprintln(out, lang.L("version {{.Version}}, {{.Count}} files, {{.Bytes}} bytes",
+		fmt.Fprintln(out, lang.L("version {{.Version}}, files: {{.Count}}, bytes: {{.Bytes}}",
 			map[string]any{"Version": b.Manifest.Version, "Count": len(b.Manifest.Files), "Bytes": b.Manifest.TotalSize()}))
 		table := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(table, lang.L("PATH\tSIZE\tSHA-256"))
