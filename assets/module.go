@@ -2,12 +2,19 @@ package assets
 
 import "embed"
 
-// Module holds the program written onto QuecPython modules: module/main.py
-// (the autostart) and module/qpyhub_app.py, with module/README.md, which
-// explains the config file and the status lines they print.
+// Module holds what is written onto QuecPython modules: module/qpyhub.py
+// (the library applications use to reach IoT Hub), module/qpyhub_app.py
+// (qpyhub's check program, one user of the library) and module/main.py
+// (the autostart), with the examples in module/examples and the module
+// README in English (module/README.md) and Chinese
+// (module/README.zh_Hans.md), which explain the library, the config file
+// and the status lines.
 //
-//go:embed module/*.py module/README.md
+//go:embed module/*.py module/README.md module/README.zh_Hans.md module/examples/*.py
 var Module embed.FS
+
+// ModuleLibrary is qpyhub.py, the library; it goes to /usr/qpyhub.py.
+func ModuleLibrary() []byte { return mustModuleFile("qpyhub.py") }
 
 // ModuleProgram is qpyhub_app.py, the program that takes a module online;
 // it goes to /usr/qpyhub_app.py.
@@ -16,6 +23,16 @@ func ModuleProgram() []byte { return mustModuleFile("qpyhub_app.py") }
 // ModuleMain is main.py, which starts the program at boot; it goes to
 // /usr/main.py.
 func ModuleMain() []byte { return mustModuleFile("main.py") }
+
+// ModuleExample is module/examples/<name>, an example main.py written
+// against the library (e.g. "telemetry.py"); nil when there is none.
+func ModuleExample(name string) []byte {
+	b, err := Module.ReadFile("module/examples/" + name)
+	if err != nil {
+		return nil
+	}
+	return b
+}
 
 func mustModuleFile(name string) []byte {
 	b, err := Module.ReadFile("module/" + name)

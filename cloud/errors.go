@@ -1,10 +1,12 @@
 package cloud
 
-// FieldError says which field of the user's input is wrong and why.
+// FieldError says which field of the user's input is wrong and why. It is
+// also what the device session (hubclient), DPS and the registry client
+// answer for a configuration they cannot use, each with its own reasons.
 // Field is the name the user sees ("SharedAccessKey", "HostName",
-// "registration id", "expiry"); Reason is a constant English phrase, so a
-// user interface can translate it and put it next to the field. Neither
-// ever holds the value itself: the value may be a secret.
+// "registration id", "expiry", "server"); Reason is a constant English
+// phrase, so a user interface can translate it and put it next to the
+// field. Neither ever holds the value itself: the value may be a secret.
 type FieldError struct {
 	Field  string
 	Reason string
@@ -14,6 +16,9 @@ type FieldError struct {
 func (e *FieldError) Error() string {
 	return e.Field + " " + e.Reason
 }
+
+// Phrase is the reason, a constant English phrase said after the field.
+func (e *FieldError) Phrase() string { return e.Reason }
 
 // Advice returns a constant English sentence telling a technician what to
 // do about the error, or "" when the reason speaks for itself.

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,127 +23,83 @@ import (
 )
 
 // These tests run the real qpyhub binary, as a script or a production line
-// would, against the MicroPython test peer and the local hub.
-
-var (
-	binaryOnce sync.Once
-	binaryPath string
-	binaryErr  error
-)
-
-// qpyhubBinary builds the binary once per test run.
-func qpyhubBinary(t *testing.T) string {
-	t.Helper()
-	binaryOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "qpyhub-bin-")
-		if err != nil {
-			binaryErr = err
-			return
-		}
-		binaryPath = filepath.Join(dir, "qpyhub")
-		out, err := exec.Command("go", "build", "-o", binaryPath, "..").CombinedOutput()
-		if err != nil {
-			binaryErr = &buildError{out: string(out), err: err}
-		}
-	})
-	if binaryErr != nil {
-		t.Fatalf("building qpyhub: %v", binaryErr)
-	}
-	return binaryPath
-}
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
-
-// binaryEnv is a server-like environment for the binary: the C.UTF-8
-// locale of containers and CI (which Fyne cannot parse: stderr must still
-// hold only qpyhub's own line), and a throw-away home so no user settings
-// are read or written.
-func binaryEnv(t *testing.T, extra ...string) []string {
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C.UTF-8"}
-	return append(env, extra...)
-}
-
-func runBinary(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), args...)
-	cmd.Env = binaryEnv(t)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return out.String(), errOut.String(), ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("running qpyhub %v: %v", args, err)
-	}
-	return out.String(), errOut.String(), 0
-}
+// would, against the MicroPython test peer and the local hub: each one
+// against both builds (binary_build_test.go).
 
 func TestBinaryProbeJSON(t *testing.T) {
-	tests := []struct {
-		name     string
-		scenario map[string]any
-		ready    bool
-		sim      int
-		problem  string
-	}{
+	tests := []probeCase{
 		{name: "healthy", scenario: nil, ready: true, sim: 1},
 		{name: "no SIM", scenario: map[string]any{"sim_status": 0}, ready: false, sim: 0, problem: "SIM"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: tc.scenario})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer peer.Close()
+	forEachBinary(t, func(t *testing.T, bin string) {
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) { tc.check(t, bin) })
+		}
+	})
+}
 
-			stdout, stderr, code := runBinary(t, ctx, "probe", "--port", peer.Path(), "--json", "--timeout", "20s")
-			if code != 0 {
-				t.Fatalf("exit %d, stderr %q", code, stderr)
-			}
-			var r struct {
-				Model    string   `json:"model"`
-				IMEI     string   `json:"imei"`
-				Ready    bool     `json:"ready"`
-				Problems []string `json:"problems"`
-				SIM      struct {
-					Status int `json:"status"`
-				} `json:"sim"`
-			}
-			if err := json.Unmarshal([]byte(stdout), &r); err != nil {
-				t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
-			}
-			if r.Ready != tc.ready || r.SIM.Status != tc.sim || r.IMEI == "" || r.Model == "" {
-				t.Fatalf("report %+v, want ready=%v sim=%d", r, tc.ready, tc.sim)
-			}
-			if tc.problem != "" && (len(r.Problems) == 0 || !strings.Contains(r.Problems[0], tc.problem)) {
-				t.Fatalf("first problem %v, want one about %q", r.Problems, tc.problem)
-			}
-		})
+// probeCase is a module the peer plays and the report probe --json gives.
+type probeCase struct {
+	name     string
+	scenario map[string]any
+	ready    bool
+	sim      int
+	problem  string
+}
+
+func (tc probeCase) check(t *testing.T, bin string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: tc.scenario})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+
+	stdout, stderr, code := runBinary(t, ctx, bin, "probe", "--port", peer.Path(), "--json", "--timeout", "20s")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var r struct {
+		Model    string   `json:"model"`
+		IMEI     string   `json:"imei"`
+		Ready    bool     `json:"ready"`
+		Problems []string `json:"problems"`
+		SIM      struct {
+			Status int `json:"status"`
+		} `json:"sim"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, stdout)
+	}
+	if r.Ready != tc.ready || r.SIM.Status != tc.sim || r.IMEI == "" || r.Model == "" {
+		t.Fatalf("report %+v, want ready=%v sim=%d", r, tc.ready, tc.sim)
+	}
+	if tc.problem != "" && (len(r.Problems) == 0 || !strings.Contains(r.Problems[0], tc.problem)) {
+		t.Fatalf("first problem %v, want one about %q", r.Problems, tc.problem)
 	}
 }
 
 func TestBinaryProbeUnpluggedPortExitsOne(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, stderr, code := runBinary(t, ctx, "probe", "--port", filepath.Join(t.TempDir(), "ttyUSB9"), "--json")
-	if code != 1 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stderr == "" {
-		t.Fatalf("exit %d, stderr %q: want 1 and one line", code, stderr)
-	}
+	forEachBinary(t, func(t *testing.T, bin string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, stderr, code := runBinary(t, ctx, bin, "probe", "--port", filepath.Join(t.TempDir(), "ttyUSB9"), "--json")
+		if code != 1 || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.HasPrefix(stderr, "qpyhub probe: ") {
+			t.Fatalf("exit %d, stderr %q: want 1 and one line", code, stderr)
+		}
+	})
 }
 
 func TestBinarySASJSONAndBadKey(t *testing.T) {
+	forEachBinary(t, checkSASJSONAndBadKey)
+}
+
+func checkSASJSONAndBadKey(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const key = "c2VjcmV0LWtleS1vZi1kZXYx"
-	stdout, stderr, code := runBinary(t, ctx, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", key, "--ttl", "1h", "--json")
+	stdout, stderr, code := runBinary(t, ctx, bin, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", key, "--ttl", "1h", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -163,7 +118,7 @@ func TestBinarySASJSONAndBadKey(t *testing.T) {
 		t.Fatalf("credentials %+v do not verify", c)
 	}
 
-	stdout, stderr, code = runBinary(t, ctx, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", "not*base64")
+	stdout, stderr, code = runBinary(t, ctx, bin, "sas", "--host", "hub1.azure-devices.net", "--device", "dev1", "--key", "not*base64")
 	if code != 2 || stdout != "" || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "--key") {
 		t.Fatalf("bad key: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -173,6 +128,10 @@ func TestBinarySASJSONAndBadKey(t *testing.T) {
 }
 
 func TestBinaryMonitorJSON(t *testing.T) {
+	forEachBinary(t, checkMonitorJSON)
+}
+
+func checkMonitorJSON(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	hub, err := hubsim.New(hubsim.Config{MQTTAddr: "127.0.0.1:0"})
@@ -195,7 +154,7 @@ func TestBinaryMonitorJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "monitor", "--ca", caFile, "--server", hub.MQTTAddr(), "--json")
+	cmd := exec.CommandContext(ctx, bin, "monitor", "--ca", caFile, "--server", hub.MQTTAddr(), "--json")
 	// The connection string comes through the environment, as the help advises.
 	cmd.Env = binaryEnv(t, "QPYHUB_CONNECTION_STRING="+cs)
 	stdout, err := cmd.StdoutPipe()
@@ -258,9 +217,13 @@ func TestBinaryMonitorJSON(t *testing.T) {
 }
 
 func TestBinaryHelpForEveryCommand(t *testing.T) {
+	forEachBinary(t, checkHelpForEveryCommand)
+}
+
+func checkHelpForEveryCommand(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	stdout, _, code := runBinary(t, ctx, "--help")
+	stdout, _, code := runBinary(t, ctx, bin, "--help")
 	if code != 0 {
 		t.Fatalf("qpyhub --help exit %d", code)
 	}
@@ -269,16 +232,16 @@ func TestBinaryHelpForEveryCommand(t *testing.T) {
 			t.Errorf("qpyhub --help does not list %q", name)
 		}
 		t.Run(name, func(t *testing.T) {
-			out, errOut, code := runBinary(t, ctx, name, "--help")
-			if code != 0 {
+			out, errOut, code := runBinary(t, ctx, bin, name, "--help")
+			if code != 0 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			if !strings.Contains(out+errOut, "-") {
-				t.Fatalf("no flags described: %q", out+errOut)
+			if !strings.Contains(out, "qpyhub "+name) || !strings.Contains(out, "-") {
+				t.Fatalf("no usage or flags described: %q", out)
 			}
 		})
 	}
-	_, errOut, code := runBinary(t, ctx, "no-such-command")
+	_, errOut, code := runBinary(t, ctx, bin, "no-such-command")
 	if code != 2 || !strings.Contains(errOut, "--help") {
 		t.Fatalf("unknown command: exit %d, stderr %q", code, errOut)
 	}
@@ -287,6 +250,10 @@ func TestBinaryHelpForEveryCommand(t *testing.T) {
 // The Settings screen's language choice reaches the command line too: a
 // Chinese choice on an English system gives Chinese messages.
 func TestBinaryCommandsSpeakTheChosenLanguage(t *testing.T) {
+	forEachBinary(t, checkCommandsSpeakTheChosenLanguage)
+}
+
+func checkCommandsSpeakTheChosenLanguage(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, tc := range []struct{ choice, want string }{
@@ -305,7 +272,7 @@ func TestBinaryCommandsSpeakTheChosenLanguage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		cmd := exec.CommandContext(ctx, qpyhubBinary(t), "frobnicate")
+		cmd := exec.CommandContext(ctx, bin, "frobnicate")
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=en_US.UTF-8"}
 		out, err := cmd.CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {

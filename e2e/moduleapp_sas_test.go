@@ -67,7 +67,7 @@ func TestModuleSASMatchesCloud(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	peer, err := testpeer.Start(ctx, testpeer.Options{Files: map[string][]byte{"qpyhub_app.py": assets.ModuleProgram()}})
+	peer, err := testpeer.Start(ctx, testpeer.Options{Files: map[string][]byte{"qpyhub.py": assets.ModuleLibrary(), "qpyhub_app.py": assets.ModuleProgram()}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,8 @@ type programRun struct {
 	s     *repl.Session
 	peer  *testpeer.Peer
 	lines []moduleapp.StatusLine
+	apps  []appLine    // of an application's own (modulelibrary_peer_test.go)
+	taken map[int]bool // apps already answered by awaitApp
 }
 
 // startProgramHub starts a local hub with device deviceID.
@@ -89,11 +91,19 @@ func programConfig(t *testing.T, hub *hubsim.Server, dev hubsim.DeviceRecord, ca
 // startProgram boots a peer whose main.py runs the program with config.
 func startProgram(t *testing.T, ctx context.Context, scenario map[string]any, config []byte) *programRun {
 	t.Helper()
-	p, err := testpeer.Start(ctx, testpeer.Options{Scenario: scenario, Files: map[string][]byte{
+	return startOnPeer(t, ctx, scenario, map[string][]byte{
 		"main.py":            assets.ModuleMain(),
 		"qpyhub_app.py":      assets.ModuleProgram(),
 		"qpyhub_config.json": config,
-	}})
+	})
+}
+
+// startOnPeer boots a peer with files and the library under /usr, which
+// runs its main.py.
+func startOnPeer(t *testing.T, ctx context.Context, scenario map[string]any, files map[string][]byte) *programRun {
+	t.Helper()
+	files["qpyhub.py"] = assets.ModuleLibrary()
+	p, err := testpeer.Start(ctx, testpeer.Options{Scenario: scenario, Files: files})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +123,35 @@ func startProgram(t *testing.T, ctx context.Context, scenario map[string]any, co
 // most within, and answers it.
 func (r *programRun) await(t *testing.T, within time.Duration, what string, want func(moduleapp.StatusLine) bool) moduleapp.StatusLine {
 	t.Helper()
+	var got moduleapp.StatusLine
+	r.read(t, within, what, func(st *moduleapp.StatusLine, _ *appLine) bool {
+		if st != nil && want(*st) {
+			got = *st
+			return true
+		}
+		return false
+	})
+	return got
+}
+
+// read reads the module's lines, keeping its status lines and an
+// application's APP lines, until seen answers true for one, for at most
+// within.
+func (r *programRun) read(t *testing.T, within time.Duration, what string, seen func(*moduleapp.StatusLine, *appLine) bool) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(r.ctx, within)
 	defer cancel()
 	for {
 		line, err := r.s.Follow(ctx, "\n")
 		if err != nil {
 			t.Fatalf("no %s within %v (%v); status lines so far:\n%s", what, within, err, r.text())
+		}
+		if app, ok := parseAppLine(line); ok {
+			r.apps = append(r.apps, app)
+			if seen(nil, &r.apps[len(r.apps)-1]) {
+				return
+			}
+			continue
 		}
 		st, ok := moduleapp.ParseStatusLine(line)
 		if !ok {
@@ -128,8 +161,8 @@ func (r *programRun) await(t *testing.T, within time.Duration, what string, want
 			continue
 		}
 		r.lines = append(r.lines, st)
-		if want(st) {
-			return st
+		if seen(&st, nil) {
+			return
 		}
 	}
 }
@@ -261,25 +294,7 @@ func TestProgramRenewsShortTokens(t *testing.T) {
 	// Messages go out every second until the third renewal is over.
 	stop := make(chan struct{})
 	sent := make(chan []string, 1)
-	go func() {
-		var payloads []string
-		defer func() { sent <- payloads }()
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for i := 1; ; i++ {
-			p := "c2d-" + strconv.Itoa(i)
-			if err := hub.SendC2D(deviceID, hubsim.C2DMessage{Payload: []byte(p)}); err != nil {
-				t.Errorf("send %s: %v", p, err)
-				return
-			}
-			payloads = append(payloads, p)
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	go sendC2DEverySecond(t, hub, stop, sent)
 	renewals := 0
 	r.await(t, netTimeout, "three renewals", func(st moduleapp.StatusLine) bool {
 		if st.Stage == moduleapp.StageSAS && st.State == moduleapp.StateInfo {

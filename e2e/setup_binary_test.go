@@ -28,19 +28,8 @@ const defaultPeerIMEI = "866327040000001"
 // The built binary, once per identity mode and once per failure a
 // technician meets, against the MicroPython peer and the local hub.
 func TestBinarySetupModesAndFailures(t *testing.T) {
-	const groupKey = "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw=="
-	type tc struct {
-		name     string
-		scenario map[string]any
-		// prepare sets the hub up and returns the flags and environment.
-		prepare   func(t *testing.T, hub *hubsim.Server) (args, env []string)
-		code      int
-		result    string
-		stage     string
-		wantError string
-	}
 	policy := func(hub *hubsim.Server, name string) string { return hub.PolicyConnectionString(name) }
-	cases := []tc{
+	cases := []setupCase{
 		{name: "existing device", prepare: func(t *testing.T, hub *hubsim.Server) ([]string, []string) {
 			if _, err := hub.AddDevice("tray-01"); err != nil {
 				t.Fatal(err)
@@ -52,11 +41,11 @@ func TestBinarySetupModesAndFailures(t *testing.T) {
 			return []string{"--device-id-template", "line-{imei}"}, []string{"QPYHUB_HUB_CONNECTION_STRING" + "=" + policy(hub, "iothubowner")}
 		}, result: "online"},
 		{name: "DPS enrollment group", prepare: func(t *testing.T, hub *hubsim.Server) ([]string, []string) {
-			if err := hub.AddEnrollmentGroup("tray", groupKey, true); err != nil {
+			if err := hub.AddEnrollmentGroup("tray", setupGroupKey, true); err != nil {
 				t.Fatal(err)
 			}
 			return []string{"--dps", "--id-scope", hub.DPSIDScope()},
-				[]string{"QPYHUB_GROUP_KEY" + "=" + groupKey, "QPYHUB_CHECK_CONNECTION_STRING" + "=" + policy(hub, "iothubowner")}
+				[]string{"QPYHUB_GROUP_KEY" + "=" + setupGroupKey, "QPYHUB_CHECK_CONNECTION_STRING" + "=" + policy(hub, "iothubowner")}
 		}, result: "online"},
 		{name: "SIM missing", scenario: map[string]any{"sim_status": 0}, prepare: func(t *testing.T, hub *hubsim.Server) ([]string, []string) {
 			return nil, []string{"QPYHUB_HUB_CONNECTION_STRING" + "=" + policy(hub, "iothubowner")}
@@ -71,11 +60,11 @@ func TestBinarySetupModesAndFailures(t *testing.T) {
 			return nil, []string{"QPYHUB_HUB_CONNECTION_STRING" + "=" + policy(hub, "registryRead")}
 		}, code: 1, result: "failed", stage: "identity", wantError: "registryReadWrite"},
 		{name: "DPS group disabled", prepare: func(t *testing.T, hub *hubsim.Server) ([]string, []string) {
-			if err := hub.AddEnrollmentGroup("tray", groupKey, false); err != nil {
+			if err := hub.AddEnrollmentGroup("tray", setupGroupKey, false); err != nil {
 				t.Fatal(err)
 			}
 			return []string{"--dps", "--id-scope", hub.DPSIDScope(), "--dps-check", "--dps-host", "localhost"},
-				[]string{"QPYHUB_GROUP_KEY" + "=" + groupKey}
+				[]string{"QPYHUB_GROUP_KEY" + "=" + setupGroupKey}
 		}, code: 1, result: "failed", stage: "identity", wantError: "disabled"},
 		{name: "verification timeout", prepare: func(t *testing.T, hub *hubsim.Server) ([]string, []string) {
 			if _, err := hub.AddDevice("silent"); err != nil {
@@ -86,59 +75,79 @@ func TestBinarySetupModesAndFailures(t *testing.T) {
 			return []string{"--server", mute, "--verify-timeout", "5s"}, []string{"QPYHUB_CONNECTION_STRING" + "=" + cs}
 		}, code: 1, result: "failed", stage: "verify"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			hub, ca := setupHub(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: c.scenario})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer peer.Close()
-			extra, env := c.prepare(t, hub)
-			args := []string{"setup", "--port", peer.Path(), "--json", "--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}
-			args = append(args, extra...) // a later --server wins
-			cmd := exec.CommandContext(ctx, qpyhubBinary(t), args...)
-			cmd.Env = binaryEnv(t, env...)
-			var out, errOut bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			err = cmd.Run()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			objs := setupJSONLines(t, out.String())
-			if code != c.code || len(objs) != 1 {
-				t.Fatalf("exit %d with %d objects, want %d and 1\nstdout %s\nstderr %s", code, len(objs), c.code, out.String(), errOut.String())
-			}
-			r := objs[0]
-			if r["result"] != c.result || (c.stage != "" && r["stage"] != c.stage) {
-				t.Fatalf("result %v stage %v, want %s %s\n%s", r["result"], r["stage"], c.result, c.stage, out.String())
-			}
-			said := ""
-			for _, k := range []string{"error", "advice", "detail"} {
-				s, _ := r[k].(string)
-				said += s + " | "
-			}
-			if !strings.Contains(said, c.wantError) {
-				t.Fatalf("error, advice and detail %q, want them to mention %q", said, c.wantError)
-			}
-			if c.result == "failed" && r["advice"] == nil {
-				t.Fatalf("a failure without advice: %v", r)
-			}
-			if r["port"] != peer.Path() || r["imei"] != defaultPeerIMEI {
-				t.Fatalf("port %v imei %v", r["port"], r["imei"])
-			}
-			for _, secret := range []string{groupKey} {
-				if strings.Contains(out.String()+errOut.String(), secret) {
-					t.Fatal("a key reached the output")
-				}
-			}
-		})
+	forEachBinary(t, func(t *testing.T, bin string) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				c.check(t, bin)
+			})
+		}
+	})
+}
+
+// setupGroupKey is the enrollment group key of the DPS cases.
+const setupGroupKey = "8isrFI1sGsIlvvFSSFRiMfCNzv21fjbE/+ah/lSh3lF8e2YG1Te7w1KpZhJFFXJrqYKi9yegxkqIChbqOS9Egw=="
+
+// setupCase is one setup the binary runs: the module the peer plays, the
+// hub's state and the flags, and how the one result must read.
+type setupCase struct {
+	name     string
+	scenario map[string]any
+	// prepare sets the hub up and returns the flags and environment.
+	prepare   func(t *testing.T, hub *hubsim.Server) (args, env []string)
+	code      int
+	result    string
+	stage     string
+	wantError string
+}
+
+func (c setupCase) check(t *testing.T, bin string) {
+	hub, ca := setupHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	peer, err := testpeer.Start(ctx, testpeer.Options{Scenario: c.scenario})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	extra, env := c.prepare(t, hub)
+	args := []string{"setup", "--port", peer.Path(), "--json", "--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}
+	args = append(args, extra...) // a later --server wins
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = binaryEnv(t, env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	objs := setupJSONLines(t, out.String())
+	if code != c.code || len(objs) != 1 {
+		t.Fatalf("exit %d with %d objects, want %d and 1\nstdout %s\nstderr %s", code, len(objs), c.code, out.String(), errOut.String())
+	}
+	r := objs[0]
+	if r["result"] != c.result || (c.stage != "" && r["stage"] != c.stage) {
+		t.Fatalf("result %v stage %v, want %s %s\n%s", r["result"], r["stage"], c.result, c.stage, out.String())
+	}
+	said := ""
+	for _, k := range []string{"error", "advice", "detail"} {
+		s, _ := r[k].(string)
+		said += s + " | "
+	}
+	if !strings.Contains(said, c.wantError) {
+		t.Fatalf("error, advice and detail %q, want them to mention %q", said, c.wantError)
+	}
+	if c.result == "failed" && r["advice"] == nil {
+		t.Fatalf("a failure without advice: %v", r)
+	}
+	if r["port"] != peer.Path() || r["imei"] != defaultPeerIMEI {
+		t.Fatalf("port %v imei %v", r["port"], r["imei"])
+	}
+	if strings.Contains(out.String()+errOut.String(), setupGroupKey) {
+		t.Fatal("a key reached the output")
 	}
 }
 
@@ -174,6 +183,10 @@ func silentListener(t *testing.T) string {
 // open and the first chunk has gone in, an exact point that timing alone
 // could not hit.
 func TestBinarySetupWriteInterruptedKeepsOldMain(t *testing.T) {
+	forEachBinary(t, checkWriteInterruptedKeepsOldMain)
+}
+
+func checkWriteInterruptedKeepsOldMain(t *testing.T, bin string) {
 	hub, ca := setupHub(t)
 	if _, err := hub.AddDevice("unplugged"); err != nil {
 		t.Fatal(err)
@@ -193,7 +206,7 @@ func TestBinarySetupWriteInterruptedKeepsOldMain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer peer.Close()
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "setup", "--port", peer.Path(), "--json",
+	cmd := exec.CommandContext(ctx, bin, "setup", "--port", peer.Path(), "--json",
 		"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL())
 	cmd.Env = binaryEnv(t, "QPYHUB_CONNECTION_STRING"+"="+cs)
 	var out, errOut bytes.Buffer
@@ -234,6 +247,10 @@ func TestBinarySetupWriteInterruptedKeepsOldMain(t *testing.T) {
 // the policy from the environment, the record as JSON lines. Neither the
 // key nor the token shows anywhere but on the module.
 func TestBinarySetupTokenRecordHasNoSecrets(t *testing.T) {
+	forEachBinary(t, checkTokenRecordHasNoSecrets)
+}
+
+func checkTokenRecordHasNoSecrets(t *testing.T, bin string) {
 	hub, ca := setupHub(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -243,7 +260,7 @@ func TestBinarySetupTokenRecordHasNoSecrets(t *testing.T) {
 	}
 	defer peer.Close()
 	record := filepath.Join(t.TempDir(), "tray.jsonl")
-	cmd := exec.CommandContext(ctx, qpyhubBinary(t), "setup", "--port", peer.Path(), "--token-ttl", "1h",
+	cmd := exec.CommandContext(ctx, bin, "setup", "--port", peer.Path(), "--token-ttl", "1h",
 		"--record", record, "--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL(), "--device-id-template", "line-{imei}")
 	cmd.Env = binaryEnv(t, "QPYHUB_HUB_CONNECTION_STRING"+"="+hub.PolicyConnectionString("iothubowner"))
 	var out, errOut bytes.Buffer

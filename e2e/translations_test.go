@@ -22,6 +22,7 @@ import (
 	"qpyhub/cloud/hubclient"
 	"qpyhub/cloud/registry"
 	"qpyhub/device/modfs"
+	"qpyhub/device/ports"
 	"qpyhub/device/probe"
 	"qpyhub/device/repl"
 )
@@ -162,6 +163,8 @@ func dynamicKeys() []string {
 	keys = append(keys, registry.Reasons()...)
 	keys = append(keys, dps.Reasons()...)
 	keys = append(keys, netproxy.Reasons()...)
+	keys = append(keys, ports.Labels()...)
+	keys = append(keys, ports.Phrases()...)
 	keys = append(keys, cli.Phrases()...)
 	for _, err := range []error{modfs.ErrNotFound, modfs.ErrExists, modfs.ErrNotEmpty, modfs.ErrIsDir, modfs.ErrNotDir,
 		modfs.ErrNoSpace, modfs.ErrReadOnly, modfs.ErrCorrupted, modfs.ErrBadPath, modfs.ErrOutside, modfs.ErrModule, modfs.ErrLocalChanged} {

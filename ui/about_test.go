@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"qpyhub/ui/internal/uitest"
 	"runtime"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ func TestAboutShowsVersionsAndLicences(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	s := NewAboutScreen(w, "1.4.2", nil)
 	w.SetContent(s.Content())
-	shown := moduleShownText(s.Content())
+	shown := uitest.ShownText(s.Content())
 	for _, want := range []string{
 		"qpyhub", "1.4.2", runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH,
 		"Fyne", "paho.mqtt.golang", "EPL-2.0 / EDL-1.0", "go.bug.st/serial", "Mochi MQTT", "MIT",
@@ -35,7 +36,7 @@ func TestAboutShowsVersionsAndLicences(t *testing.T) {
 	}
 
 	test.Tap(s.FontLicence)
-	if top := w.Canvas().Overlays().Top(); top == nil || !strings.Contains(moduleShownText(top), "SIL OPEN FONT LICENSE") {
+	if top := w.Canvas().Overlays().Top(); top == nil || !strings.Contains(uitest.ShownText(top), "SIL OPEN FONT LICENSE") {
 		t.Error("the font licence is not shown")
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/cloud"
+	"qpyhub/device/moduleapp"
+	"qpyhub/ui/widgets"
 )
 
 // Credential source modes, in the order the mode switch shows them.
@@ -32,16 +34,19 @@ const snippetKeepalive = 240
 type CredentialsScreen struct {
 	Mode *widget.RadioGroup
 
-	Host, Device, Module, Key *InputField // one device, one secret: key
-	ConnString                *InputField // one device, one secret: connection string
-	IDScope, RegID, GroupKey  *InputField // one type, one secret
-	Expiry                    *ExpiryPicker
+	Host, Device, Module, Key *widgets.InputField // one device, one secret: key
+	ConnString                *widgets.InputField // one device, one secret: connection string
+	IDScope, RegID, GroupKey  *widgets.InputField // one type, one secret
+	Expiry                    *widgets.ExpiryPicker
 	WebSocket                 *widget.Check
 
-	OutHost, OutPort, OutClientID, OutUsername, OutPassword *OutputField
-	OutExpires, OutDerivedKey                               *OutputField
+	OutHost, OutPort, OutClientID, OutUsername, OutPassword *widgets.OutputField
+	OutExpires, OutDerivedKey                               *widgets.OutputField
 	Snippet                                                 *widget.Entry
 	SnippetCopy                                             *widget.Button
+	// SnippetForm chooses the snippet: plain umqtt with the credentials
+	// in the code, or a main.py on qpyhub's library (no secret in it).
+	SnippetForm *widget.RadioGroup
 
 	Decode *DecodePanel
 
@@ -50,11 +55,15 @@ type CredentialsScreen struct {
 	current   cloud.MQTTCredentials
 	content   fyne.CanvasObject
 	now       func() time.Time
+	post      func(func()) // runs a function on the UI goroutine
 }
 
-// NewCredentialsScreen builds the screen.
-func NewCredentialsScreen() *CredentialsScreen {
-	return newCredentialsScreen(time.Now)
+// NewCredentialsScreen builds the screen; post runs a function on the UI
+// goroutine (the window binds it once), for the key store's answers.
+func NewCredentialsScreen(post func(func())) *CredentialsScreen {
+	s := newCredentialsScreen(time.Now)
+	s.post = post
+	return s
 }
 
 func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
@@ -70,15 +79,15 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 		e.OnChanged = changed
 		return e
 	}
-	s.Host = NewInputField(lang.L("IoT Hub host name"), entry("myhub.azure-devices.net", false))
-	s.Device = NewInputField(lang.L("Device ID"), entry("ec600n-864000000000001", false))
-	s.Module = NewInputField(lang.L("Module ID (optional)"), entry("", false))
-	s.Key = NewInputField(lang.L("Device key (primary or secondary)"), entry(lang.L("base64, from the device's page in the Azure portal"), true))
-	s.ConnString = NewInputField(lang.L("Device connection string"), entry("HostName=…;DeviceId=…;SharedAccessKey=…", true))
-	s.IDScope = NewInputField(lang.L("DPS ID scope"), entry("0ne00000000", false))
-	s.RegID = NewInputField(lang.L("Registration ID"), entry(lang.L("for example the IMEI"), false))
-	s.GroupKey = NewInputField(lang.L("Enrollment group key"), entry(lang.L("base64, from the DPS enrollment group"), true))
-	s.Expiry = NewExpiryPicker(now, s.Recompute)
+	s.Host = widgets.NewInputField(lang.L("IoT Hub host name"), entry("myhub.azure-devices.net", false))
+	s.Device = widgets.NewInputField(lang.L("Device ID"), entry("ec600n-864000000000001", false))
+	s.Module = widgets.NewInputField(lang.L("Module ID (optional)"), entry("", false))
+	s.Key = widgets.NewInputField(lang.L("Device key (primary or secondary)"), entry(lang.L("base64, from the device's page in the Azure portal"), true))
+	s.ConnString = widgets.NewInputField(lang.L("Device connection string"), entry("HostName=…;DeviceId=…;SharedAccessKey=…", true))
+	s.IDScope = widgets.NewInputField(lang.L("DPS ID scope"), entry("0ne00000000", false))
+	s.RegID = widgets.NewInputField(lang.L("Registration ID"), entry(lang.L("for example the IMEI"), false))
+	s.GroupKey = widgets.NewInputField(lang.L("Enrollment group key"), entry(lang.L("base64, from the DPS enrollment group"), true))
+	s.Expiry = widgets.NewExpiryPicker(now, s.Recompute)
 	s.WebSocket = widget.NewCheck(lang.L("MQTT over WebSockets (port 443, for networks that block 8883)"), func(bool) { s.Recompute() })
 
 	s.modeBoxes = []*fyne.Container{
@@ -93,7 +102,7 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 	s.Mode.Required = true
 
 	s.buildOutputs()
-	s.Decode = NewDecodePanel(now)
+	s.Decode = newDecodePanel(now)
 
 	inputs := container.NewVBox(
 		widget.NewLabelWithStyle(lang.L("One device, one secret, or one type, one secret"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -105,6 +114,7 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 		s.OutHost.Content(), s.OutPort.Content(), s.OutClientID.Content(), s.OutUsername.Content(),
 		s.OutPassword.Content(), s.OutExpires.Content(), s.OutDerivedKey.Content(),
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("QuecPython snippet"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.SnippetCopy),
+		s.SnippetForm,
 		s.Snippet,
 	)
 	split := container.NewHSplit(container.NewVScroll(container.NewPadded(inputs)), container.NewVScroll(container.NewPadded(outputs)))
@@ -122,13 +132,13 @@ func newCredentialsScreen(now func() time.Time) *CredentialsScreen {
 func (s *CredentialsScreen) Content() fyne.CanvasObject { return s.content }
 
 func (s *CredentialsScreen) buildOutputs() {
-	s.OutHost = NewOutputField(lang.L("Host"), false)
-	s.OutPort = NewOutputField(lang.L("Port"), false)
-	s.OutClientID = NewOutputField(lang.L("Client ID"), false)
-	s.OutUsername = NewOutputField(lang.L("Username"), false)
-	s.OutPassword = NewOutputField(lang.L("Password (SAS token)"), true)
-	s.OutExpires = NewOutputField(lang.L("Expires"), false)
-	s.OutDerivedKey = NewOutputField(lang.L("Derived device key"), true)
+	s.OutHost = widgets.NewOutputField(lang.L("Host"), false)
+	s.OutPort = widgets.NewOutputField(lang.L("Port"), false)
+	s.OutClientID = widgets.NewOutputField(lang.L("Client ID"), false)
+	s.OutUsername = widgets.NewOutputField(lang.L("Username"), false)
+	s.OutPassword = widgets.NewOutputField(lang.L("Password (SAS token)"), true)
+	s.OutExpires = widgets.NewOutputField(lang.L("Expires"), false)
+	s.OutDerivedKey = widgets.NewOutputField(lang.L("Derived device key"), true)
 	s.OutDerivedKey.Content().Hide()
 	s.Snippet = widget.NewMultiLineEntry()
 	s.Snippet.SetMinRowsVisible(9)
@@ -137,12 +147,16 @@ func (s *CredentialsScreen) buildOutputs() {
 	s.Snippet.Disable() // read-only; the copy button takes the real text
 	s.SnippetCopy = widget.NewButtonWithIcon(lang.L("Copy"), theme.ContentCopyIcon(), func() {
 		if s.current.Password != "" {
-			fyne.CurrentApp().Clipboard().SetContent(cloud.QuecPythonSnippet(s.current, snippetKeepalive))
+			fyne.CurrentApp().Clipboard().SetContent(s.snippet(s.current))
 		}
 	})
+	s.SnippetForm = widget.NewRadioGroup([]string{lang.L("Plain umqtt"), lang.L("qpyhub library")}, func(string) { s.renderSnippet() })
+	s.SnippetForm.Horizontal = true
+	s.SnippetForm.Required = true
+	s.SnippetForm.SetSelected(s.SnippetForm.Options[snippetUmqtt])
 	// The snippet holds the password: reveal it together with the password.
 	s.OutPassword.Reveal.OnTapped = func() {
-		s.OutPassword.toggleReveal()
+		s.OutPassword.ToggleReveal()
 		s.renderSnippet()
 	}
 }
@@ -186,7 +200,7 @@ func (s *CredentialsScreen) Recompute() {
 }
 
 func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
-	for _, f := range []*InputField{s.Host, s.Device, s.Module, s.Key, s.ConnString, s.IDScope, s.RegID, s.GroupKey} {
+	for _, f := range []*widgets.InputField{s.Host, s.Device, s.Module, s.Key, s.ConnString, s.IDScope, s.RegID, s.GroupKey} {
 		f.SetError(nil)
 	}
 	expiry, expiryErr := s.Expiry.Expiry()
@@ -208,21 +222,19 @@ func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
 			return creds, expiryErr
 		}
 		creds, err = cloud.DeviceMQTTCredentialsAt(s.now(), id, expiry, ws)
-		s.placeError(err, map[string]*InputField{"HostName": s.Host, "host": s.Host, "DeviceId": s.Device, "device id": s.Device, "ModuleId": s.Module, "module id": s.Module}, s.Key)
+		s.placeError(err, map[string]*widgets.InputField{"HostName": s.Host, "host": s.Host, "DeviceId": s.Device, "device id": s.Device, "ModuleId": s.Module, "module id": s.Module}, s.Key)
 	case modeConnectionString:
 		if blank(s.ConnString) {
 			return creds, errIncomplete
 		}
 		cs, perr := cloud.ParseConnectionString(s.ConnString.Entry.Text)
 		if perr != nil {
-			s.ConnString.Error.SetText(describeError(perr, false))
-			s.ConnString.Error.Show()
+			s.ConnString.ShowErrorText(widgets.ErrorText(perr))
 			return creds, perr
 		}
 		id, ierr := cloud.IdentityFromConnectionString(cs)
 		if ierr != nil {
-			s.ConnString.Error.SetText(describeError(ierr, false))
-			s.ConnString.Error.Show()
+			s.ConnString.ShowErrorText(widgets.ErrorText(ierr))
 			return creds, ierr
 		}
 		if expiryErr != nil && id.Key != "" {
@@ -230,8 +242,7 @@ func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
 		}
 		creds, err = cloud.DeviceMQTTCredentialsAt(s.now(), id, expiry, ws)
 		if err != nil {
-			s.ConnString.Error.SetText(describeError(err, false))
-			s.ConnString.Error.Show()
+			s.ConnString.ShowErrorText(widgets.ErrorText(err))
 		}
 	case modeGroupKey:
 		if blank(s.IDScope, s.RegID, s.GroupKey) {
@@ -241,7 +252,7 @@ func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
 			return creds, expiryErr
 		}
 		creds, err = cloud.DPSGroupCredentialsAt(s.now(), strings.TrimSpace(s.IDScope.Entry.Text), strings.TrimSpace(s.RegID.Entry.Text), strings.TrimSpace(s.GroupKey.Entry.Text), expiry, ws)
-		s.placeError(err, map[string]*InputField{"ID scope": s.IDScope, "id scope": s.IDScope, "registration id": s.RegID, "RegistrationId": s.RegID}, s.GroupKey)
+		s.placeError(err, map[string]*widgets.InputField{"ID scope": s.IDScope, "id scope": s.IDScope, "registration id": s.RegID, "RegistrationId": s.RegID}, s.GroupKey)
 	}
 	return creds, err
 }
@@ -250,7 +261,7 @@ func (s *CredentialsScreen) compute() (cloud.MQTTCredentials, error) {
 // and nothing to complain about while the user is typing.
 var errIncomplete = errors.New("incomplete")
 
-func blank(fields ...*InputField) bool {
+func blank(fields ...*widgets.InputField) bool {
 	for _, f := range fields {
 		if strings.TrimSpace(f.Entry.Text) == "" {
 			return true
@@ -261,7 +272,7 @@ func blank(fields ...*InputField) bool {
 
 // placeError shows err under the field it names; errors naming no known
 // field land under fallback (the key, the usual culprit).
-func (s *CredentialsScreen) placeError(err error, byField map[string]*InputField, fallback *InputField) {
+func (s *CredentialsScreen) placeError(err error, byField map[string]*widgets.InputField, fallback *widgets.InputField) {
 	if err == nil {
 		return
 	}
@@ -278,7 +289,7 @@ func (s *CredentialsScreen) placeError(err error, byField map[string]*InputField
 func (s *CredentialsScreen) fillOutputs() {
 	c := s.current
 	if c.Password == "" {
-		for _, f := range []*OutputField{s.OutHost, s.OutPort, s.OutClientID, s.OutUsername, s.OutPassword, s.OutExpires, s.OutDerivedKey} {
+		for _, f := range []*widgets.OutputField{s.OutHost, s.OutPort, s.OutClientID, s.OutUsername, s.OutPassword, s.OutExpires, s.OutDerivedKey} {
 			f.SetValue("")
 		}
 		s.renderSnippet()
@@ -304,10 +315,25 @@ func (s *CredentialsScreen) renderSnippet() {
 		return
 	}
 	if !s.OutPassword.Revealed() {
-		c.Password = maskedText
+		c.Password = widgets.MaskedText
 	}
-	s.Snippet.SetText(cloud.QuecPythonSnippet(c, snippetKeepalive))
+	s.Snippet.SetText(s.snippet(c))
 	s.SnippetCopy.Enable()
+}
+
+// Snippet forms, in the order SnippetForm shows them.
+const (
+	snippetUmqtt = iota
+	snippetLibrary
+)
+
+// snippet is the code of the chosen form for c. The library form names
+// the device only: its credentials are in the config the setup writes.
+func (s *CredentialsScreen) snippet(c cloud.MQTTCredentials) string {
+	if s.SnippetForm != nil && s.SnippetForm.Selected == s.SnippetForm.Options[snippetLibrary] {
+		return moduleapp.LibrarySnippet(c.Host, c.ClientID)
+	}
+	return cloud.QuecPythonSnippet(c, snippetKeepalive)
 }
 
 // Credentials returns the credentials currently shown (zero when the inputs

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/cloud"
+	"qpyhub/ui/widgets"
 )
 
 // prefRememberKeys is the one trace of remembered keys in preferences: the
@@ -24,10 +25,10 @@ type keyMemory struct {
 	Error  *widget.Label
 	box    *fyne.Container
 
-	store KeyStore
+	store widgets.KeyStore
 	prefs fyne.Preferences
 	post  func(func())
-	queue storeQueue
+	queue widgets.StoreQueue
 
 	// ticks counts the box's changes, so that a store answer meant for
 	// an earlier tick is dropped.
@@ -56,11 +57,11 @@ func (m *keyMemory) Content() fyne.CanvasObject { return m.box }
 
 // UseKeyStore offers to remember keys in store; prefs keeps only whether
 // the box is ticked. A nil store leaves the box hidden.
-func (s *CredentialsScreen) UseKeyStore(store KeyStore, prefs fyne.Preferences) {
-	s.remember.use(store, prefs, fyne.Do)
+func (s *CredentialsScreen) UseKeyStore(store widgets.KeyStore, prefs fyne.Preferences) {
+	s.remember.use(store, prefs, s.post)
 }
 
-func (m *keyMemory) use(store KeyStore, prefs fyne.Preferences, post func(func())) {
+func (m *keyMemory) use(store widgets.KeyStore, prefs fyne.Preferences, post func(func())) {
 	if store == nil {
 		return
 	}
@@ -89,14 +90,14 @@ func (m *keyMemory) toggled(on bool) {
 		if name == "" {
 			return
 		}
-		m.queue.run(func() {
+		m.queue.Run(func() {
 			if err := store.Delete(name); err != nil {
 				post(func() { m.showError(err) })
 			}
 		})
 		return
 	}
-	m.queue.run(func() {
+	m.queue.Run(func() {
 		err := store.Available()
 		post(func() {
 			if gen != m.ticks {
@@ -142,7 +143,7 @@ func (m *keyMemory) save() {
 	}
 	m.savedName, m.savedSecret = name, secret
 	store, post, gen := m.store, m.post, m.ticks
-	m.queue.run(func() {
+	m.queue.Run(func() {
 		if err := store.Save(name, secret); err != nil {
 			post(func() {
 				if gen == m.ticks {
@@ -163,13 +164,13 @@ func (s *CredentialsScreen) RememberKey() {
 
 // load fills field with the secret remembered under name, if it is still
 // empty and still meant for that name when the store answers.
-func (m *keyMemory) load(name string, field *InputField) {
+func (m *keyMemory) load(name string, field *widgets.InputField) {
 	if name == m.looked {
 		return
 	}
 	m.looked = name
 	store, post, gen := m.store, m.post, m.ticks
-	m.queue.run(func() {
+	m.queue.Run(func() {
 		secret, err := store.Load(name)
 		post(func() {
 			if gen != m.ticks {
@@ -191,7 +192,7 @@ func (m *keyMemory) load(name string, field *InputField) {
 
 // slot is the name the current mode's secret is remembered under ("" while
 // the names are incomplete) and the field holding that secret.
-func (m *keyMemory) slot() (string, *InputField) {
+func (m *keyMemory) slot() (string, *widgets.InputField) {
 	s := m.screen
 	host, device, module := trimmed(s.Host), trimmed(s.Device), trimmed(s.Module)
 	switch s.mode() {
@@ -226,7 +227,7 @@ func (m *keyMemory) slot() (string, *InputField) {
 	return "device:" + host + "/" + device, s.Key
 }
 
-func trimmed(f *InputField) string { return strings.TrimSpace(f.Entry.Text) }
+func trimmed(f *widgets.InputField) string { return strings.TrimSpace(f.Entry.Text) }
 
 // refuse unticks the box after the store failed, says why, and keeps
 // nothing more.
@@ -252,7 +253,7 @@ func (m *keyMemory) setFlag(on bool) {
 	}
 }
 
-// showError puts err's text (a sentence for the user, see KeyStore) under
+// showError puts err's text (a sentence for the user, see widgets.KeyStore) under
 // the box, or clears it.
 func (m *keyMemory) showError(err error) {
 	if err == nil {
@@ -260,6 +261,6 @@ func (m *keyMemory) showError(err error) {
 		m.Error.Hide()
 		return
 	}
-	m.Error.SetText(err.Error())
+	m.Error.SetText(widgets.ErrorText(err))
 	m.Error.Show()
 }

@@ -2,92 +2,34 @@ package ui
 
 import (
 	"errors"
-	"maps"
+	"qpyhub/ui/internal/uitest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
 
-// fakeKeyStore is an in-memory KeyStore; unavailable makes every call fail.
-type fakeKeyStore struct {
-	mu          sync.Mutex
-	unavailable error
-	keys        map[string]string
-	availables  int
-	saves       []string // names, in order
-	deletes     []string
-}
-
-func newFakeKeyStore() *fakeKeyStore { return &fakeKeyStore{keys: map[string]string{}} }
-
-func (f *fakeKeyStore) Available() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.availables++
-	return f.unavailable
-}
-
-func (f *fakeKeyStore) Save(name, secret string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.saves = append(f.saves, name)
-	if f.unavailable != nil {
-		return f.unavailable
-	}
-	f.keys[name] = secret
-	return nil
-}
-
-func (f *fakeKeyStore) Load(name string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.unavailable != nil {
-		return "", f.unavailable
-	}
-	return f.keys[name], nil
-}
-
-func (f *fakeKeyStore) Delete(name string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.deletes = append(f.deletes, name)
-	if f.unavailable != nil {
-		return f.unavailable
-	}
-	delete(f.keys, name)
-	return nil
-}
-
-// snapshot copies what the fake holds and was asked, for assertions.
-func (f *fakeKeyStore) snapshot() (keys map[string]string, availables int, saves, deletes []string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return maps.Clone(f.keys), f.availables, slices.Clone(f.saves), slices.Clone(f.deletes)
-}
-
 type rememberRig struct {
 	t     *testing.T
 	s     *CredentialsScreen
-	store *fakeKeyStore
-	q     *moduleUIQueue
+	store *uitest.KeyStore
+	q     *uitest.Queue
 	prefs fyne.Preferences
 }
 
 // newRememberRig is the Credentials screen with store attached; flagOn
 // plays a box left ticked by an earlier run.
-func newRememberRig(t *testing.T, store *fakeKeyStore, flagOn bool) *rememberRig {
+func newRememberRig(t *testing.T, store *uitest.KeyStore, flagOn bool) *rememberRig {
 	t.Helper()
 	s := newTestCredentials(t)
 	prefs := fyne.CurrentApp().Preferences()
 	if flagOn {
 		prefs.SetBool(prefRememberKeys, true)
 	}
-	r := &rememberRig{t: t, s: s, store: store, q: newModuleUIQueue(), prefs: prefs}
-	s.remember.use(store, prefs, r.q.post)
+	r := &rememberRig{t: t, s: s, store: store, q: uitest.NewQueue(), prefs: prefs}
+	s.remember.use(store, prefs, r.q.Post)
 	return r
 }
 
@@ -99,12 +41,9 @@ func (r *rememberRig) settle() {
 	queue := &r.s.remember.queue
 	for {
 		reached := false
-		queue.run(func() { r.q.post(func() { reached = true }) })
-		r.q.runUntil(r.t, "the key store's answers", func() bool { return reached })
-		queue.mu.Lock()
-		idle := !queue.running && len(queue.jobs) == 0
-		queue.mu.Unlock()
-		if idle && len(r.q.updates) == 0 {
+		queue.Run(func() { r.q.Post(func() { reached = true }) })
+		r.q.RunUntil(r.t, "the key store's answers", func() bool { return reached })
+		if queue.Idle() && r.q.Pending() == 0 {
 			return
 		}
 	}
@@ -114,7 +53,7 @@ func (r *rememberRig) settle() {
 // in preferences.
 func (r *rememberRig) noSecretShown(secret string) {
 	r.t.Helper()
-	if strings.Contains(moduleShownText(r.s.Content()), secret) {
+	if strings.Contains(uitest.ShownText(r.s.Content()), secret) {
 		r.t.Error("the secret can be read on the screen")
 	}
 	reader, ok := r.prefs.(interface{ ReadValues(func(map[string]any)) })
@@ -149,8 +88,8 @@ const (
 )
 
 func TestRememberWithTheStoreUnavailableSaysSoAndKeepsNothing(t *testing.T) {
-	store := newFakeKeyStore()
-	store.unavailable = errors.New("The credential store is not there.")
+	store := uitest.NewKeyStore()
+	store.SetUnavailable(errors.New("The credential store is not there."))
 	r := newRememberRig(t, store, false)
 	test.Type(r.s.Host.Entry, rememberHost)
 	test.Type(r.s.Device.Entry, rememberDevice)
@@ -165,13 +104,13 @@ func TestRememberWithTheStoreUnavailableSaysSoAndKeepsNothing(t *testing.T) {
 	if r.s.remember.Check.Checked {
 		t.Error("the box stays ticked though the store is unavailable")
 	}
-	if !strings.Contains(moduleShownText(r.s.Content()), "The credential store is not there.") {
+	if !strings.Contains(uitest.ShownText(r.s.Content()), "The credential store is not there.") {
 		t.Error("the store's error is not shown")
 	}
 	if !r.s.remember.Error.Visible() {
 		t.Error("the error line is hidden")
 	}
-	_, availables, saves, _ := store.snapshot()
+	_, availables, saves, _ := store.Snapshot()
 	if availables != 1 || len(saves) != 0 {
 		t.Errorf("store asked Available %d times and Save %v; want once and never", availables, saves)
 	}
@@ -204,21 +143,21 @@ func TestRememberSavesValidCredentialsUnderTheirName(t *testing.T) {
 		}, "dps-group:0ne00000001", groupKey},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			store := newFakeKeyStore()
+			store := uitest.NewKeyStore()
 			r := newRememberRig(t, store, false)
 			r.s.Mode.SetSelected(r.s.Mode.Options[tc.mode])
 			tc.fill(r.s)
 			if r.s.Credentials().Password == "" {
 				t.Fatal("the credentials are not valid: the test would prove nothing")
 			}
-			if keys, _, saves, _ := store.snapshot(); len(saves) != 0 || len(keys) != 0 {
+			if keys, _, saves, _ := store.Snapshot(); len(saves) != 0 || len(keys) != 0 {
 				t.Fatalf("saved %v before the box was ticked", saves)
 			}
 
 			test.Tap(r.s.remember.Check)
 			r.settle()
 
-			keys, availables, saves, _ := store.snapshot()
+			keys, availables, saves, _ := store.Snapshot()
 			if availables != 1 {
 				t.Errorf("Available asked %d times, want once", availables)
 			}
@@ -232,7 +171,7 @@ func TestRememberSavesValidCredentialsUnderTheirName(t *testing.T) {
 			// Recomputing what did not change saves nothing more.
 			test.Tap(r.s.WebSocket)
 			r.settle()
-			if _, _, saves, _ := store.snapshot(); len(saves) != 1 {
+			if _, _, saves, _ := store.Snapshot(); len(saves) != 1 {
 				t.Errorf("saved again with nothing changed: %v", saves)
 			}
 			r.noSecretShown(tc.secret)
@@ -241,7 +180,7 @@ func TestRememberSavesValidCredentialsUnderTheirName(t *testing.T) {
 }
 
 func TestRememberSavesANewKeyForTheSameDevice(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	r := newRememberRig(t, store, true)
 	test.Type(r.s.Host.Entry, rememberHost)
 	test.Type(r.s.Device.Entry, rememberDevice)
@@ -254,7 +193,7 @@ func TestRememberSavesANewKeyForTheSameDevice(t *testing.T) {
 	r.settle()
 
 	name := "device:" + rememberHost + "/" + rememberDevice
-	keys, availables, saves, _ := store.snapshot()
+	keys, availables, saves, _ := store.Snapshot()
 	if !slices.Equal(saves, []string{name, name}) || keys[name] != otherKey {
 		t.Errorf("saves %v, holding %q; want two saves ending with the new key", saves, keys[name])
 	}
@@ -264,10 +203,10 @@ func TestRememberSavesANewKeyForTheSameDevice(t *testing.T) {
 }
 
 func TestRememberFillsTheKeyOfAKnownDevice(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	name := "device:" + rememberHost + "/" + rememberDevice
-	store.keys[name] = rememberKey
-	store.keys["device:"+rememberHost+"/another-device"] = otherKey
+	store.Put(name, rememberKey)
+	store.Put("device:"+rememberHost+"/another-device", otherKey)
 	r := newRememberRig(t, store, true)
 	if !r.s.remember.Check.Checked {
 		t.Fatal("the box left ticked by the last run is not ticked")
@@ -283,15 +222,15 @@ func TestRememberFillsTheKeyOfAKnownDevice(t *testing.T) {
 	if r.s.Credentials().Password == "" {
 		t.Error("the remembered key gives no credentials")
 	}
-	if _, _, saves, _ := store.snapshot(); len(saves) != 0 {
+	if _, _, saves, _ := store.Snapshot(); len(saves) != 0 {
 		t.Errorf("the key just loaded was saved again: %v", saves)
 	}
 	r.noSecretShown(rememberKey)
 }
 
 func TestRememberLeavesATypedKeyAlone(t *testing.T) {
-	store := newFakeKeyStore()
-	store.keys["device:"+rememberHost+"/"+rememberDevice] = rememberKey
+	store := uitest.NewKeyStore()
+	store.Put("device:"+rememberHost+"/"+rememberDevice, rememberKey)
 	r := newRememberRig(t, store, true)
 	test.Type(r.s.Key.Entry, otherKey)
 	test.Type(r.s.Host.Entry, rememberHost)
@@ -303,7 +242,7 @@ func TestRememberLeavesATypedKeyAlone(t *testing.T) {
 }
 
 func TestUntickingForgetsTheKey(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	r := newRememberRig(t, store, false)
 	test.Type(r.s.Host.Entry, rememberHost)
 	test.Type(r.s.Device.Entry, rememberDevice)
@@ -311,14 +250,14 @@ func TestUntickingForgetsTheKey(t *testing.T) {
 	test.Tap(r.s.remember.Check)
 	r.settle()
 	name := "device:" + rememberHost + "/" + rememberDevice
-	if keys, _, _, _ := store.snapshot(); keys[name] != rememberKey {
+	if keys, _, _, _ := store.Snapshot(); keys[name] != rememberKey {
 		t.Fatal("the key was not saved: the test would prove nothing")
 	}
 
 	test.Tap(r.s.remember.Check)
 	r.settle()
 
-	keys, _, _, deletes := store.snapshot()
+	keys, _, _, deletes := store.Snapshot()
 	if !slices.Equal(deletes, []string{name}) || len(keys) != 0 {
 		t.Errorf("deletes %v, store holds %v; want the key forgotten", deletes, keys)
 	}
@@ -328,7 +267,7 @@ func TestUntickingForgetsTheKey(t *testing.T) {
 	// Nothing more is saved once the box is off.
 	r.s.Key.Entry.SetText(otherKey)
 	r.settle()
-	if keys, _, _, _ := store.snapshot(); len(keys) != 0 {
+	if keys, _, _, _ := store.Snapshot(); len(keys) != 0 {
 		t.Errorf("saved after unticking: %v", keys)
 	}
 }
@@ -345,16 +284,14 @@ func TestRememberBoxIsHiddenWithoutAStore(t *testing.T) {
 }
 
 func TestRememberUnticksWhenTheStoreRefusesTheKey(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	r := newRememberRig(t, store, false)
 	test.Tap(r.s.remember.Check)
 	r.settle()
 	if !r.s.remember.Check.Checked {
 		t.Fatal("the box did not stay ticked with the store available")
 	}
-	store.mu.Lock()
-	store.unavailable = errors.New("The credential store went away.")
-	store.mu.Unlock()
+	store.SetUnavailable(errors.New("The credential store went away."))
 
 	test.Type(r.s.Host.Entry, rememberHost)
 	test.Type(r.s.Device.Entry, "dev-02")
@@ -368,19 +305,17 @@ func TestRememberUnticksWhenTheStoreRefusesTheKey(t *testing.T) {
 	if r.s.remember.Error.Text != "The credential store went away." || !r.s.remember.Error.Visible() {
 		t.Errorf("error line = %q", r.s.remember.Error.Text)
 	}
-	if keys, _, saves, _ := store.snapshot(); len(keys) != 0 || len(saves) != 0 {
+	if keys, _, saves, _ := store.Snapshot(); len(keys) != 0 || len(saves) != 0 {
 		t.Errorf("saves %v after the store failed", saves)
 	}
 }
 
 func TestRememberUnticksWhenASaveFails(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	r := newRememberRig(t, store, false)
 	test.Tap(r.s.remember.Check)
 	r.settle()
-	store.mu.Lock()
-	store.unavailable = errors.New("The credential store went away.")
-	store.mu.Unlock()
+	store.SetUnavailable(errors.New("The credential store went away."))
 
 	test.Type(r.s.Host.Entry, rememberHost)
 	r.s.Key.Entry.SetText(rememberKey) // filled before the device: no lookup
@@ -391,10 +326,10 @@ func TestRememberUnticksWhenASaveFails(t *testing.T) {
 	if r.s.remember.Check.Checked || r.prefs.Bool(prefRememberKeys) {
 		t.Error("the box or the flag stays on though Save failed")
 	}
-	if !strings.Contains(moduleShownText(r.s.Content()), "The credential store went away.") {
+	if !strings.Contains(uitest.ShownText(r.s.Content()), "The credential store went away.") {
 		t.Error("the failure is not shown")
 	}
-	if _, _, saves, _ := store.snapshot(); len(saves) == 0 {
+	if _, _, saves, _ := store.Snapshot(); len(saves) == 0 {
 		t.Error("Save was never tried: the test proves nothing")
 	}
 	r.noSecretShown(rememberKey)
@@ -403,19 +338,19 @@ func TestRememberUnticksWhenASaveFails(t *testing.T) {
 // While the box is ticked, typing saves nothing: half-typed names would
 // leave keys under names like "myhub.azure-d" in the credential store.
 func TestRememberSavesOnlyWhenLeavingTheScreen(t *testing.T) {
-	store := newFakeKeyStore()
+	store := uitest.NewKeyStore()
 	r := newRememberRig(t, store, true)
 	r.s.Key.Entry.SetText(rememberKey)
 	test.Type(r.s.Host.Entry, rememberHost)
 	test.Type(r.s.Device.Entry, rememberDevice)
 	r.settle()
-	if _, _, saves, _ := store.snapshot(); len(saves) != 0 {
+	if _, _, saves, _ := store.Snapshot(); len(saves) != 0 {
 		t.Fatalf("saved while typing: %v", saves)
 	}
 	r.s.RememberKey()
 	r.settle()
 	name := "device:" + rememberHost + "/" + rememberDevice
-	if keys, _, saves, _ := store.snapshot(); !slices.Equal(saves, []string{name}) || keys[name] != rememberKey {
+	if keys, _, saves, _ := store.Snapshot(); !slices.Equal(saves, []string{name}) || keys[name] != rememberKey {
 		t.Fatalf("saves %v after leaving, want one under %q", saves, name)
 	}
 }

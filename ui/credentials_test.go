@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"qpyhub/cloud"
+	"qpyhub/ui/widgets"
 )
 
 // fixedNow is the clock of these tests: the day before the first known
@@ -29,7 +30,7 @@ func TestCredentialsKnownAnswerThroughTheScreen(t *testing.T) {
 	test.Type(s.Host.Entry, "MyExampleHub.azure-devices.net")
 	test.Type(s.Device.Entry, "my-symkey-device")
 	test.Type(s.Key.Entry, "18RQk/hOPJR9EbsJlk2j8WA6vWaj/yi+oaYg7zmxfQNdOyMSu+SJ8O7TSlZhDJCYmn4rzEiVKIzNiVAWjLxrGA==")
-	s.Expiry.Select.SetSelectedIndex(len(s.Expiry.presets)) // exact date
+	s.Expiry.Select.SetSelectedIndex(len(s.Expiry.Select.Options) - 1) // exact date
 	test.Type(s.Expiry.Exact.Entry, time.Unix(1663119026, 0).UTC().Format(time.RFC3339))
 
 	want := "SharedAccessSignature sr=MyExampleHub.azure-devices.net%2Fdevices%2Fmy-symkey-device&sig=f%2BwW8XOKeJOtiPc9Iwjc4OpExvPM7NlhM9qxN2a1aAM%3D&se=1663119026"
@@ -123,7 +124,7 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 	tests := []struct {
 		name  string
 		fill  func(s *CredentialsScreen)
-		field func(s *CredentialsScreen) *InputField
+		field func(s *CredentialsScreen) *widgets.InputField
 		want  string
 	}{
 		{
@@ -133,7 +134,7 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 				test.Type(s.Device.Entry, "dev1")
 				test.Type(s.Key.Entry, "not*a*key!")
 			},
-			field: func(s *CredentialsScreen) *InputField { return s.Key },
+			field: func(s *CredentialsScreen) *widgets.InputField { return s.Key },
 			want:  cloud.ReasonNotBase64,
 		},
 		{
@@ -142,7 +143,7 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 				s.Mode.SetSelected(s.Mode.Options[modeConnectionString])
 				test.Type(s.ConnString.Entry, "HostName=hub1.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey=c2VjcmV0LWRldmljZS1rZXktMDEyMzQ1Njc4OWFiY2Q=")
 			},
-			field: func(s *CredentialsScreen) *InputField { return s.ConnString },
+			field: func(s *CredentialsScreen) *widgets.InputField { return s.ConnString },
 			want:  cloud.ReasonPolicyString,
 		},
 		{
@@ -151,10 +152,10 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 				test.Type(s.Host.Entry, "hub1.azure-devices.net")
 				test.Type(s.Device.Entry, "dev1")
 				test.Type(s.Key.Entry, "c2VjcmV0")
-				s.Expiry.Select.SetSelectedIndex(len(s.Expiry.presets))
+				s.Expiry.Select.SetSelectedIndex(len(s.Expiry.Select.Options) - 1)
 				test.Type(s.Expiry.Exact.Entry, "2020-01-01 10:00")
 			},
-			field: func(s *CredentialsScreen) *InputField { return s.Expiry.Exact },
+			field: func(s *CredentialsScreen) *widgets.InputField { return s.Expiry.Exact },
 			want:  cloud.ReasonInPast,
 		},
 		{
@@ -165,7 +166,7 @@ func TestCredentialsErrorsNextToTheField(t *testing.T) {
 				test.Type(s.RegID.Entry, "864000000000001")
 				test.Type(s.GroupKey.Entry, "%%%")
 			},
-			field: func(s *CredentialsScreen) *InputField { return s.GroupKey },
+			field: func(s *CredentialsScreen) *widgets.InputField { return s.GroupKey },
 			want:  cloud.ReasonNotBase64,
 		},
 	}
@@ -227,7 +228,7 @@ func TestDecodePanel(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			test.NewTempApp(t)
-			p := NewDecodePanel(func() time.Time { return fixedNow })
+			p := newDecodePanel(func() time.Time { return fixedNow })
 			test.NewTempWindow(t, p.Content())
 			test.Type(p.Token.Entry, tc.token)
 			test.Type(p.Key.Entry, tc.key)
@@ -246,7 +247,7 @@ func TestDecodePanel(t *testing.T) {
 
 func TestDecodePanelRejectsGarbage(t *testing.T) {
 	test.NewTempApp(t)
-	p := NewDecodePanel(func() time.Time { return fixedNow })
+	p := newDecodePanel(func() time.Time { return fixedNow })
 	test.NewTempWindow(t, p.Content())
 	test.Type(p.Token.Entry, "hello world")
 	if !p.Token.Error.Visible() || p.Token.ErrorText() == "" {

@@ -1,8 +1,15 @@
-// Package ui holds qpyhub's Fyne screens and widgets: presentation state
-// only. It reaches modules and the cloud through the small interfaces in
-// services.go, so tests can hand it fakes. It never imports
-// fyne.io/fyne/v2/app, and every widget update from a goroutine goes
-// through fyne.Do.
+// Package ui is qpyhub's window: the main window with its menu, keyboard
+// shortcuts and status bar, and the small screens (Ports, Credentials,
+// Terminal, Settings, About), each in files named after it. The big
+// screens have rooms of their own (console, setup, module) and what
+// several screens share is in ui/widgets; ui imports them, never the
+// other way round.
+//
+// It holds presentation state only and reaches modules and the cloud
+// through the small interfaces in services.go, so tests can hand it
+// fakes. It never imports fyne.io/fyne/v2/app. Every widget update from a
+// goroutine goes through the one post function the main window binds to
+// fyne.Do and hands to every screen.
 package ui
 
 import (
@@ -12,6 +19,11 @@ import (
 	"fyne.io/fyne/v2/theme"
 
 	"qpyhub/assets"
+	"qpyhub/ui/console"
+	"qpyhub/ui/devices"
+	"qpyhub/ui/module"
+	"qpyhub/ui/setup"
+	"qpyhub/ui/widgets"
 )
 
 // AppIcon is the application icon as a Fyne resource.
@@ -23,28 +35,37 @@ type MainWindow struct {
 	Tabs        *container.AppTabs
 	Status      *StatusBar
 	Credentials *CredentialsScreen
-	Console     *ConsoleScreen
-	ModulePort  *ModulePort
+	Console     *console.Screen
+	ModulePort  *widgets.ModulePort
 	Ports       *PortsScreen
-	Module      *ModuleScreen
+	Module      *module.Screen
 	Terminal    *TerminalScreen
-	Setup       *SetupScreen
+	Setup       *setup.Screen
+	Devices     *devices.Screen
 	Settings    *SettingsScreen
 	About       *AboutScreen
 
 	remembered *remembered
 }
 
-// NewMainWindow fills w with qpyhub's screens.
+// NewMainWindow fills w with qpyhub's screens. This is where widget
+// updates from goroutines are bound to fyne.Do, once: every screen gets
+// the same post function.
 func NewMainWindow(w fyne.Window, s Services) *MainWindow {
-	m := &MainWindow{Status: NewStatusBar()}
-	m.Credentials = NewCredentialsScreen()
-	m.Console = NewConsoleScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials)
-	m.ModulePort = NewModulePort()
-	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status)
-	m.Module = NewModuleScreen(w, s.Checker, s.Files, m.ModulePort, m.Status)
-	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status)
-	m.Setup = NewSetupScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, s.LocalHub, m.Status)
+	return newMainWindow(w, s, fyne.Do)
+}
+
+// newMainWindow builds the window with post as every screen's way onto
+// the UI goroutine; tests hand their own.
+func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
+	m := &MainWindow{Status: NewStatusBar(), ModulePort: widgets.NewModulePort()}
+	m.Credentials = NewCredentialsScreen(post)
+	m.Console = console.NewScreen(w, s.Sessions, s.LocalHub, s.LocalHubErr, m.Credentials.Credentials, post)
+	m.Ports = NewPortsScreen(s.Ports, m.ModulePort, m.Status, post)
+	m.Module = module.NewScreen(w, s.Checker, s.Files, m.ModulePort, m.Status, post)
+	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status, post)
+	m.Setup = setup.NewScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, localHubPolicy(s.LocalHub), m.Status, post)
+	m.Devices = devices.NewScreen(w, s.Fleet, post)
 	prefs := fyne.CurrentApp().Preferences()
 	m.Settings = NewSettingsScreen(w, prefs)
 	m.About = NewAboutScreen(w, s.Version, s.Diagnostics)
@@ -55,6 +76,7 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("Credentials"), theme.AccountIcon(), m.Credentials.Content()),
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
 		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
+		container.NewTabItemWithIcon(lang.L("Devices"), theme.GridIcon(), m.Devices.Content()),
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.Settings.Content()),
 		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
@@ -71,7 +93,7 @@ func NewMainWindow(w fyne.Window, s Services) *MainWindow {
 
 // screenIDs name the tabs in preferences, in tab order; they never change
 // with the language.
-var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "terminal", "settings", "about"}
+var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "devices", "terminal", "settings", "about"}
 
 // prefScreen is the preference that remembers the last screen shown.
 const prefScreen = "screen"
@@ -102,4 +124,14 @@ func (m *MainWindow) SelectScreen(id string) {
 			m.Tabs.SelectIndex(i)
 		}
 	}
+}
+
+// localHubPolicy is the local hub as the Setup screen's policy source, nil
+// when there is no local hub or it hands out no policy.
+func localHubPolicy(hub console.LocalHub) setup.LocalHubPolicy {
+	if hub == nil {
+		return nil
+	}
+	p, _ := hub.(setup.LocalHubPolicy)
+	return p
 }

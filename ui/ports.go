@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/device/ports"
+	"qpyhub/ui/widgets"
 )
 
 // PortsScreen lists the serial ports with their USB identity, follows
@@ -31,7 +32,7 @@ type PortsScreen struct {
 	wantedByUser bool
 	applying     bool
 
-	current *ModulePort
+	current *widgets.ModulePort
 	status  *StatusBar
 	watcher PortWatcher
 	post    func(func())
@@ -45,12 +46,9 @@ func portColumns() []string {
 		lang.L("USB interface"), lang.L("Role"), lang.L("Module")}
 }
 
-// NewPortsScreen builds the screen; Start begins following the ports.
-func NewPortsScreen(watcher PortWatcher, current *ModulePort, status *StatusBar) *PortsScreen {
-	return newPortsScreen(watcher, current, status, fyne.Do)
-}
-
-func newPortsScreen(watcher PortWatcher, current *ModulePort, status *StatusBar, post func(func())) *PortsScreen {
+// NewPortsScreen builds the screen; Start begins following the ports,
+// whose changes reach the screen through post (the window binds it once).
+func NewPortsScreen(watcher PortWatcher, current *widgets.ModulePort, status *StatusBar, post func(func())) *PortsScreen {
 	s := &PortsScreen{current: current, status: status, watcher: watcher, post: post}
 	s.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(s.list), len(portColumns()) },
@@ -65,7 +63,7 @@ func newPortsScreen(watcher PortWatcher, current *ModulePort, status *StatusBar,
 			o.(*widget.Label).SetText(portColumns()[id.Col])
 		}
 	}
-	for col, w := range []float32{150, 100, 220, 170, 110, 70, 220} {
+	for col, w := range []float32{150, 100, 220, 170, 110, roleColumnWidth(), 220} {
 		s.Table.SetColumnWidth(col, w)
 	}
 	s.Table.OnSelected = func(id widget.TableCellID) {
@@ -160,10 +158,10 @@ func (s *PortsScreen) choose(p ports.Port, byUser bool) {
 		s.Table.Select(widget.TableCellID{Row: row, Col: 0})
 		s.applying = false
 	}
-	s.Chosen.SetText(lang.L("Module port: {{.Port}}", map[string]any{"Port": describePort(p)}))
+	s.Chosen.SetText(lang.L("Module port: {{.Port}}", map[string]any{"Port": widgets.DescribePort(p)}))
 	s.CopyName.Enable()
 	if s.current.Name() != p.Name {
-		s.status.SetMessage(lang.L("Module port: {{.Port}}", map[string]any{"Port": describePort(p)}))
+		s.status.SetMessage(lang.L("Module port: {{.Port}}", map[string]any{"Port": widgets.DescribePort(p)}))
 	}
 	s.current.Set(p)
 	s.Table.Refresh()
@@ -175,7 +173,7 @@ func (s *PortsScreen) lose() {
 		s.status.SetMessage(lang.L("The module port {{.Port}} went away: plug the module back in", map[string]any{"Port": s.wanted.Name}))
 	}
 	if s.wanted.Name != "" {
-		s.Chosen.SetText(lang.L("Waiting for {{.Port}} to come back", map[string]any{"Port": describePort(s.wanted)}))
+		s.Chosen.SetText(lang.L("Waiting for {{.Port}} to come back", map[string]any{"Port": widgets.DescribePort(s.wanted)}))
 	} else {
 		s.Chosen.SetText(lang.L("No module port chosen"))
 	}
@@ -227,25 +225,11 @@ func portCell(p ports.Port, col int) string {
 		}
 		return strconv.Itoa(p.Interface)
 	case 5:
-		return roleText(p.Role)
+		return widgets.RoleLabel(p.Role)
 	case 6:
 		if p.IsQuectel {
 			return "Quectel " + p.Model
 		}
-	}
-	return ""
-}
-
-func roleText(r ports.Role) string {
-	switch r {
-	case ports.RoleREPL:
-		return "REPL"
-	case ports.RoleAT:
-		return "AT"
-	case ports.RoleDiag:
-		return "DIAG"
-	case ports.RoleNMEA:
-		return "NMEA"
 	}
 	return ""
 }
@@ -286,4 +270,15 @@ func findDevice(list []ports.Port, p ports.Port) int {
 		}
 	}
 	return -1
+}
+
+// roleColumnWidth fits the longest role word ("diagnostics") in the
+// language shown, and the column's title.
+func roleColumnWidth() float32 {
+	width := float32(70)
+	for _, text := range append(ports.Labels(), "Role") {
+		size := fyne.MeasureText(lang.L(text), theme.TextSize(), fyne.TextStyle{Bold: text == "Role"})
+		width = max(width, size.Width+2*theme.InnerPadding())
+	}
+	return width
 }

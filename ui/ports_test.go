@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/device/ports"
+	"qpyhub/ui/internal/uitest"
+	"qpyhub/ui/widgets"
 )
 
 // fakePortWatcher hands the screen whatever lists the test sends.
@@ -30,23 +32,23 @@ func ec600n(serial string, names ...string) []ports.Port {
 	return out
 }
 
-func startPortsScreen(t *testing.T) (*PortsScreen, *fakePortWatcher, *moduleUIQueue, *ModulePort, *StatusBar) {
+func startPortsScreen(t *testing.T) (*PortsScreen, *fakePortWatcher, *uitest.Queue, *widgets.ModulePort, *StatusBar) {
 	t.Helper()
 	test.NewTempApp(t)
 	fw := &fakePortWatcher{lists: make(chan []ports.Port)}
-	q := newModuleUIQueue()
-	current, status := NewModulePort(), NewStatusBar()
-	s := newPortsScreen(fw, current, status, q.post)
-	showModuleScreen(t, s.Content())
+	q := uitest.NewQueue()
+	current, status := widgets.NewModulePort(), NewStatusBar()
+	s := NewPortsScreen(fw, current, status, q.Post)
+	uitest.ShowBig(t, s.Content())
 	s.Start()
 	t.Cleanup(s.Stop)
 	return s, fw, q, current, status
 }
 
-func (f *fakePortWatcher) plug(t *testing.T, q *moduleUIQueue, s *PortsScreen, list []ports.Port) {
+func (f *fakePortWatcher) plug(t *testing.T, q *uitest.Queue, s *PortsScreen, list []ports.Port) {
 	t.Helper()
 	f.lists <- list
-	q.runUntil(t, "the new port list", func() bool { return len(s.Ports()) == len(list) && samePortNames(s.Ports(), list) })
+	q.RunUntil(t, "the new port list", func() bool { return len(s.Ports()) == len(list) && samePortNames(s.Ports(), list) })
 }
 
 func samePortNames(a, b []ports.Port) bool {
@@ -60,7 +62,7 @@ func samePortNames(a, b []ports.Port) bool {
 
 func TestPortsEmptyStateSaysWhatToDo(t *testing.T) {
 	s, _, _, current, _ := startPortsScreen(t)
-	text := moduleShownText(s.Content())
+	text := uitest.ShownText(s.Content())
 	if !strings.Contains(text, "No serial port found") || !strings.Contains(text, "Quectel USB driver") {
 		t.Errorf("empty screen does not say what to do:\n%s", text)
 	}
@@ -77,7 +79,7 @@ func TestPortsPreselectsTheReplPortAndFollowsUnplugAndReplug(t *testing.T) {
 	if current.Name() != "/dev/ttyUSB2" {
 		t.Fatalf("chosen %q, want the REPL port /dev/ttyUSB2", current.Name())
 	}
-	text := moduleShownText(s.Content())
+	text := uitest.ShownText(s.Content())
 	for _, want := range []string{"▶ /dev/ttyUSB2", "2C7C:6001", "REPL", "Quectel EC600N/EC800N", "Module port: /dev/ttyUSB2 (EC600N/EC800N)"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("screen does not show %q:\n%s", want, text)
@@ -94,7 +96,7 @@ func TestPortsPreselectsTheReplPortAndFollowsUnplugAndReplug(t *testing.T) {
 	if current.Name() != "" {
 		t.Errorf("port %q still chosen after the module was unplugged", current.Name())
 	}
-	if !strings.Contains(status.Message(), "went away") || !strings.Contains(moduleShownText(s.Content()), "Waiting for /dev/ttyUSB2") {
+	if !strings.Contains(status.Message(), "went away") || !strings.Contains(uitest.ShownText(s.Content()), "Waiting for /dev/ttyUSB2") {
 		t.Errorf("unplug not reported: status %q", status.Message())
 	}
 
@@ -122,7 +124,7 @@ func TestPortsKeepsTheUsersChoice(t *testing.T) {
 
 	// Unplugged and back on the same name without a serial number.
 	fw.plug(t, q, s, nil)
-	if !strings.Contains(moduleShownText(s.Content()), "No serial port found") {
+	if !strings.Contains(uitest.ShownText(s.Content()), "No serial port found") {
 		t.Error("no empty state after every port went away")
 	}
 	back := ec600n("", "/dev/ttyUSB0", "/dev/ttyUSB1", "/dev/ttyUSB2")
@@ -135,8 +137,8 @@ func TestPortsKeepsTheUsersChoice(t *testing.T) {
 func TestPortsHintWhenNoQuectelModule(t *testing.T) {
 	s, fw, q, current, _ := startPortsScreen(t)
 	fw.plug(t, q, s, []ports.Port{{Name: "COM1", Interface: -1}, {Name: "COM7", VID: 0x1A86, PID: 0x7523, Interface: 0}})
-	if !strings.Contains(moduleShownText(s.Content()), "None of these ports belongs to a Quectel module") {
-		t.Errorf("no hint:\n%s", moduleShownText(s.Content()))
+	if !strings.Contains(uitest.ShownText(s.Content()), "None of these ports belongs to a Quectel module") {
+		t.Errorf("no hint:\n%s", uitest.ShownText(s.Content()))
 	}
 	if current.Name() != "" {
 		t.Errorf("chose %q although no port is a REPL port", current.Name())

@@ -7,6 +7,7 @@ import (
 
 	"qpyhub/app/netproxy"
 	"qpyhub/app/settings"
+	"qpyhub/ui/widgets"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -60,7 +61,7 @@ func NewSettingsScreen(w fyne.Window, prefs fyne.Preferences) *SettingsScreen {
 	}
 	s.BaudRate = widget.NewSelect(rates, func(string) { s.changed() })
 	s.Capacity = widget.NewEntry()
-	s.Capacity.Validator = validateCapacity
+	s.Capacity.Validator = widgets.ValidateConsoleCapacity
 	s.Capacity.OnChanged = func(string) { s.changed() }
 	s.LogLevel = widget.NewSelect([]string{lang.L("Errors only"), lang.L("Warnings and errors"), lang.L("Information"), lang.L("Debugging detail")}, func(string) { s.changed() })
 
@@ -137,8 +138,8 @@ func (s *SettingsScreen) changed() {
 	if n, err := strconv.Atoi(s.BaudRate.Selected); err == nil {
 		v.BaudRate = n
 	}
-	if validateCapacity(s.Capacity.Text) == nil {
-		v.ConsoleCapacity, _ = strconv.Atoi(strings.TrimSpace(s.Capacity.Text))
+	if n, err := widgets.ParseConsoleCapacity(s.Capacity.Text); err == nil {
+		v.ConsoleCapacity = n
 	}
 	v.LogLevel = logLevelValues[max(s.LogLevel.SelectedIndex(), 0)]
 	v.ProxyMode = proxyValues[max(s.ProxyMode.SelectedIndex(), 0)]
@@ -191,7 +192,7 @@ func validateProxyURL(text string) error {
 		return nil
 	}
 	if _, err := netproxy.ParseStoredURL(text); err != nil {
-		return errors.New(lang.L(err.Error()))
+		return errors.New(widgets.ErrorText(err))
 	}
 	return nil
 }

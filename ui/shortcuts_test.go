@@ -1,14 +1,52 @@
 package ui
 
 import (
+	"context"
+	"qpyhub/cloud/hubclient"
+	"qpyhub/ui/console"
+	"qpyhub/ui/internal/uitest"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 )
+
+// windowSession is a device session as the window's tests open it: it
+// connects at once and delivers no event until it is closed.
+type windowSession struct {
+	console.DeviceSession // the calls these tests never make
+	target                console.SessionTarget
+	events                chan hubclient.Event
+	closeOnce             sync.Once
+}
+
+func (s *windowSession) Connect(context.Context) error  { return nil }
+func (s *windowSession) Events() <-chan hubclient.Event { return s.events }
+func (s *windowSession) Close()                         { s.closeOnce.Do(func() { close(s.events) }) }
+
+// windowSessions opens window sessions and keeps them.
+type windowSessions struct{ sessions []*windowSession }
+
+func (f *windowSessions) NewSession(target console.SessionTarget) (console.DeviceSession, error) {
+	s := &windowSession{target: target, events: make(chan hubclient.Event)}
+	f.sessions = append(f.sessions, s)
+	return s, nil
+}
+
+// windowHub is a local hub with its devices and their connection strings.
+type windowHub struct {
+	console.LocalHub // the cloud side, which these tests never play
+	devices          []string
+}
+
+func (h *windowHub) Address() string   { return "127.0.0.1:8883" }
+func (h *windowHub) Devices() []string { return h.devices }
+func (h *windowHub) DeviceConnectionString(id string) (string, error) {
+	return "HostName=localhost;DeviceId=" + id + ";SharedAccessKey=bG9jYWwta2V5", nil
+}
 
 // press delivers a key combination to the window as the driver would.
 func press(w fyne.Window, key fyne.KeyName, mods fyne.KeyModifier) {
@@ -19,13 +57,11 @@ func TestShortcutsTriggerTheScreens(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
-	factory := &fakeFactory{}
-	m := NewMainWindow(w, Services{Sessions: factory, LocalHub: &fakeHub{devices: []string{"demo-device"}}})
+	factory := &windowSessions{}
+	// The screens' goroutines post here; the test runs what they post.
+	q := uitest.NewQueue()
+	m := newMainWindow(w, Services{Sessions: factory, LocalHub: &windowHub{devices: []string{"demo-device"}}}, q.Post)
 	defer m.Ports.Stop()
-	// The console's goroutines post here; the test runs what they post.
-	q := &uiQueue{ch: make(chan func(), 64)}
-	m.Console.deps.post = q.post
-	m.Console.deps.ticker = func() (<-chan time.Time, func()) { return make(chan time.Time), func() {} }
 	t.Cleanup(func() {
 		for _, s := range factory.sessions {
 			s.Close()
@@ -37,7 +73,7 @@ func TestShortcutsTriggerTheScreens(t *testing.T) {
 	if m.Tabs.Selected().Text != "Module" {
 		t.Errorf("Ctrl+R shows %q", m.Tabs.Selected().Text)
 	}
-	if !strings.Contains(moduleShownText(m.Module.Content()), "No module port is chosen") {
+	if !strings.Contains(uitest.ShownText(m.Module.Content()), "No module port is chosen") {
 		t.Error("Ctrl+R did not check the module (no port, so it must say so)")
 	}
 
@@ -50,7 +86,7 @@ func TestShortcutsTriggerTheScreens(t *testing.T) {
 	if len(factory.sessions) != 1 || factory.sessions[0].target.LocalDevice != "demo-device" {
 		t.Fatalf("Ctrl+Shift+C opened %d sessions", len(factory.sessions))
 	}
-	q.next() // the connection attempt ends
+	q.Next(t) // the connection attempt ends
 	if !m.Console.Connected() {
 		t.Error("the console is not connected")
 	}
@@ -59,7 +95,7 @@ func TestShortcutsTriggerTheScreens(t *testing.T) {
 		t.Error("a second Ctrl+Shift+C opened another session")
 	}
 
-	m.Console.Messages.Log.Add(&LogEntry{Seq: 1, Kind: KindC2D, Title: "c2d"}, &LogEntry{Seq: 2, Kind: KindC2D, Title: "c2d"})
+	m.Console.Messages.Log.Add(&console.LogEntry{Seq: 1, Kind: console.KindC2D, Title: "c2d"}, &console.LogEntry{Seq: 2, Kind: console.KindC2D, Title: "c2d"})
 	press(w, fyne.KeyL, ctrl)
 	if n := m.Console.Messages.Log.Len(); n != 0 {
 		t.Errorf("Ctrl+L left %d messages", n)
@@ -106,7 +142,7 @@ func TestMainMenuActsOnTheScreens(t *testing.T) {
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
-	m := NewMainWindow(w, Services{Sessions: &fakeFactory{}})
+	m := NewMainWindow(w, Services{Sessions: &windowSessions{}})
 	defer m.Ports.Stop()
 	mm := m.MainMenu()
 

@@ -24,11 +24,12 @@ func NewStatusBar() *StatusBar {
 // Content is the bar's widget tree.
 func (s *StatusBar) Content() fyne.CanvasObject { return s.content }
 
-// SetMessage shows what the app is doing. Safe to call from any goroutine.
-func (s *StatusBar) SetMessage(text string) { fyne.Do(func() { s.left.SetText(text) }) }
+// SetMessage shows what the app is doing; like every widget, on the UI
+// goroutine (a screen's goroutine goes through its post function).
+func (s *StatusBar) SetMessage(text string) { s.left.SetText(text) }
 
-// SetConnection shows where the app is connected. Safe from any goroutine.
-func (s *StatusBar) SetConnection(text string) { fyne.Do(func() { s.right.SetText(text) }) }
+// SetConnection shows where the app is connected, on the UI goroutine.
+func (s *StatusBar) SetConnection(text string) { s.right.SetText(text) }
 
 // Message returns the text on the left, for tests.
 func (s *StatusBar) Message() string { return s.left.Text }

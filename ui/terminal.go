@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/device/ports"
+	"qpyhub/ui/widgets"
 )
 
 // TerminalScreen is the module's Python REPL for a person: what the module
@@ -33,19 +34,16 @@ type TerminalScreen struct {
 	port       string // the port of the session
 
 	terminal ReplTerminal
-	current  *ModulePort
+	current  *widgets.ModulePort
 	status   *StatusBar
 	post     func(func())
 	content  fyne.CanvasObject
 }
 
 // NewTerminalScreen builds the terminal for the chosen module port; w is
-// the window its dialogs belong to.
-func NewTerminalScreen(w fyne.Window, terminal ReplTerminal, current *ModulePort, status *StatusBar) *TerminalScreen {
-	return newTerminalScreen(w, terminal, current, status, fyne.Do)
-}
-
-func newTerminalScreen(w fyne.Window, terminal ReplTerminal, current *ModulePort, status *StatusBar, post func(func())) *TerminalScreen {
+// the window its dialogs belong to; post runs a function on the UI
+// goroutine (the window binds it once).
+func NewTerminalScreen(w fyne.Window, terminal ReplTerminal, current *widgets.ModulePort, status *StatusBar, post func(func())) *TerminalScreen {
 	s := &TerminalScreen{terminal: terminal, current: current, status: status, post: post, text: newScrollback(terminalScrollback)}
 	s.saveFile = func(name string, done func(fyne.URIWriteCloser, error)) {
 		d := dialog.NewFileSave(done, w)
@@ -110,7 +108,7 @@ func (s *TerminalScreen) connectTo(port string) {
 		s.post(func() {
 			s.connecting = false
 			if err != nil {
-				s.setState(explainModuleError(err).Text(), widget.DangerImportance)
+				s.setState(widgets.ExplainModuleFailure(err).Text(), widget.DangerImportance)
 				s.refresh()
 				return
 			}
@@ -150,7 +148,7 @@ func (s *TerminalScreen) ended(sess TerminalSession, err error) {
 	s.session = nil
 	s.status.SetConnection("")
 	if err != nil {
-		t := explainModuleError(err)
+		t := widgets.ExplainModuleFailure(err)
 		s.setState(t.Text()+"\n"+lang.L("Input is off until you connect again."), widget.DangerImportance)
 		s.status.SetMessage(t.What)
 	} else {
@@ -183,7 +181,7 @@ func (s *TerminalScreen) write(b []byte) {
 		return
 	}
 	if err := s.session.Write(b); err != nil {
-		s.setState(explainModuleError(err).Text(), widget.DangerImportance)
+		s.setState(widgets.ExplainModuleFailure(err).Text(), widget.DangerImportance)
 	}
 }
 
@@ -192,7 +190,7 @@ func (s *TerminalScreen) control(op func(TerminalSession) error) {
 		return
 	}
 	if err := op(s.session); err != nil {
-		s.setState(explainModuleError(err).Text(), widget.DangerImportance)
+		s.setState(widgets.ExplainModuleFailure(err).Text(), widget.DangerImportance)
 	}
 }
 
@@ -214,7 +212,7 @@ func (s *TerminalScreen) askSave() {
 			}
 		}
 		if err != nil {
-			s.setState(lang.L("The log could not be saved: {{.Error}}", map[string]any{"Error": err.Error()}), widget.DangerImportance)
+			s.setState(lang.L("The log could not be saved: {{.Error}}", map[string]any{"Error": widgets.ErrorText(err)}), widget.DangerImportance)
 		}
 	})
 }
@@ -234,9 +232,9 @@ func (s *TerminalScreen) refresh() {
 		s.Connect.SetText(lang.L("Connect"))
 		s.Connect.SetIcon(theme.LoginIcon())
 	}
-	setEnabled(s.Connect, on || (!s.connecting && s.current.Name() != ""))
+	widgets.EnableIf(s.Connect, on || (!s.connecting && s.current.Name() != ""))
 	for _, b := range []*widget.Button{s.Send, s.CtrlC, s.CtrlD, s.SoftReset} {
-		setEnabled(b, on)
+		widgets.EnableIf(b, on)
 	}
 	if on {
 		s.Input.Enable()
@@ -259,4 +257,10 @@ func (s *TerminalScreen) portChanged() {
 		}
 	}
 	s.refresh()
+}
+
+// SaveLogAs asks where to save the terminal's text, as the Save log
+// button does; the menu calls it.
+func (s *TerminalScreen) SaveLogAs() {
+	widgets.TapIfActive(s.SaveLog.Disabled(), s.SaveLog.Visible(), s.askSave)
 }

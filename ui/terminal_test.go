@@ -15,6 +15,8 @@ import (
 
 	"qpyhub/device/ports"
 	"qpyhub/device/repl"
+	"qpyhub/ui/internal/uitest"
+	"qpyhub/ui/widgets"
 )
 
 // fakeTerminal opens fake REPL sessions, or fails with openErr.
@@ -91,26 +93,26 @@ func (f *fakeReplSession) sent() []string {
 	return append([]string(nil), f.written...)
 }
 
-func newTerminalRig(t *testing.T) (*TerminalScreen, *fakeTerminal, *moduleUIQueue) {
+func newTerminalRig(t *testing.T) (*TerminalScreen, *fakeTerminal, *uitest.Queue) {
 	t.Helper()
 	test.NewTempApp(t)
-	ft, q := &fakeTerminal{}, newModuleUIQueue()
-	current := NewModulePort()
+	ft, q := &fakeTerminal{}, uitest.NewQueue()
+	current := widgets.NewModulePort()
 	current.Set(ports.Port{Name: "/dev/ttyUSB2"})
 	w := test.NewTempWindow(t, nil)
-	s := newTerminalScreen(w, ft, current, NewStatusBar(), q.post)
+	s := NewTerminalScreen(w, ft, current, NewStatusBar(), q.Post)
 	w.SetContent(s.Content())
 	w.Resize(fyne.NewSize(1000, 700))
 	return s, ft, q
 }
 
-func connectTerminal(t *testing.T, s *TerminalScreen, q *moduleUIQueue) {
+func connectTerminal(t *testing.T, s *TerminalScreen, q *uitest.Queue) {
 	t.Helper()
 	if !s.Input.Disabled() {
 		t.Error("input enabled before connecting")
 	}
 	test.Tap(s.Connect)
-	q.runUntil(t, "the terminal to connect", s.Connected)
+	q.RunUntil(t, "the terminal to connect", s.Connected)
 	if s.Input.Disabled() || s.Connect.Text != "Disconnect" {
 		t.Errorf("connected, but input disabled=%v, button %q", s.Input.Disabled(), s.Connect.Text)
 	}
@@ -125,7 +127,7 @@ func TestTerminalSendsLinesAndShowsChineseIntact(t *testing.T) {
 	s, ft, q := newTerminalRig(t)
 	connectTerminal(t, s, q)
 	enter(s, "print('你好，模组')")
-	q.runUntil(t, "the answer", func() bool { return strings.HasSuffix(s.Text(), "你好，模组\n>>> ") })
+	q.RunUntil(t, "the answer", func() bool { return strings.HasSuffix(s.Text(), "你好，模组\n>>> ") })
 	if got := ft.last.sent(); len(got) != 1 || got[0] != "print('你好，模组')\r" {
 		t.Errorf("sent %q", got)
 	}
@@ -154,7 +156,7 @@ func TestTerminalHistoryAndControlKeys(t *testing.T) {
 	connectTerminal(t, s, q)
 	enter(s, "a = 1")
 	enter(s, "a + 1")
-	q.runUntil(t, "both lines echoed", func() bool { return strings.Count(s.Text(), ">>> ") == 2 })
+	q.RunUntil(t, "both lines echoed", func() bool { return strings.Count(s.Text(), ">>> ") == 2 })
 
 	test.Type(s.Input, "dra")
 	var seen []string
@@ -199,8 +201,8 @@ func TestTerminalUnplugDisablesInput(t *testing.T) {
 	s, ft, q := newTerminalRig(t)
 	connectTerminal(t, s, q)
 	ft.last.unplug()
-	q.runUntil(t, "the session to end", func() bool { return !s.Connected() })
-	if !strings.Contains(s.State.Text, "The module's port went away") || !strings.Contains(s.State.Text, "Input is off") {
+	q.RunUntil(t, "the session to end", func() bool { return !s.Connected() })
+	if !strings.Contains(s.State.Text, repl.ErrPortGone.Error()) || !strings.Contains(s.State.Text, "Input is off") {
 		t.Errorf("state %q", s.State.Text)
 	}
 	if !s.Input.Disabled() || !s.Send.Disabled() || !s.CtrlC.Disabled() || s.Connect.Text != "Connect" {
@@ -219,9 +221,9 @@ func TestTerminalDisconnectAndBusyPort(t *testing.T) {
 		t.Error("the session was not closed")
 	}
 
-	ft.openErr = ErrPortBusy
+	ft.openErr = widgets.ErrPortBusy
 	test.Tap(s.Connect)
-	q.runUntil(t, "the refusal", func() bool { return strings.Contains(s.State.Text, "Another operation is using this port") })
+	q.RunUntil(t, "the refusal", func() bool { return strings.Contains(s.State.Text, "Another operation is using this port") })
 	if s.Connected() || !s.Input.Disabled() {
 		t.Error("connected although the port was busy")
 	}

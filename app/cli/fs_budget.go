@@ -42,19 +42,21 @@ func (b *fsBudget) context(bytes int64) (context.Context, context.CancelFunc) {
 	return ctx, cancel
 }
 
-// failureLine says in one line why the action failed when it was stopped
-// or ran out of time, else "".
-func (b *fsBudget) failureLine(err error) string {
+// explain words an action's error: stopped by a signal, out of time
+// (naming --timeout), or else the cause's own phrase when it has one.
+func (b *fsBudget) explain(err error) error {
 	switch {
+	case err == nil:
+		return nil
 	case b.parent.Err() != nil:
-		return lang.L("The file operation was cancelled") + " [" + err.Error() + "]"
+		return failed(lang.L("The file operation was cancelled"), err)
 	case b.ctx != nil && errors.Is(b.ctx.Err(), context.DeadlineExceeded):
 		deadline, _ := b.ctx.Deadline()
 		limit := deadline.Sub(b.start)
-		return lang.L("The file operation did not finish within {{.Limit}}: give it more time with --timeout, for example --timeout {{.More}}",
-			map[string]any{"Limit": shortDuration(limit), "More": shortDuration(2 * limit)}) + " [" + err.Error() + "]"
+		return failed(lang.L("The file operation did not finish within {{.Limit}}: give it more time with --timeout, for example --timeout {{.More}}",
+			map[string]any{"Limit": shortDuration(limit), "More": shortDuration(2 * limit)}), err)
 	}
-	return ""
+	return failedUnlessKnown(lang.L("The file operation on the module failed"), err)
 }
 
 // shortDuration writes whole seconds without trailing zero units: "4m",

@@ -25,25 +25,34 @@ func TestRunFSBadArguments(t *testing.T) {
 		args []string
 		want string // in the one stderr line
 	}{
-		{"unknown action", []string{"copy", "--port", "/dev/null"}, "unknown fs action"},
-		{"missing port", []string{"ls"}, "--port is missing"},
-		{"too many paths", []string{"rm", "--port", "/dev/null", "/usr/a", "/usr/b"}, "wrong number of paths"},
-		{"no path", []string{"get", "--port", "/dev/null"}, "wrong number of paths"},
+		{"unknown action", []string{"copy", "--port", "/dev/null"}, `"copy": is not an action of fs`},
+		{"missing port", []string{"ls"}, "--port: is missing"},
+		{"too many paths", []string{"rm", "--port", "/dev/null", "/usr/a", "/usr/b"}, `"/usr/b": is one argument too many`},
+		{"no path", []string{"get", "--port", "/dev/null"}, "REMOTE: is missing"},
 		{"write outside /usr", []string{"mkdir", "--port", "/dev/null", "/lib/x"}, "only be changed under /usr or /bak"},
 		{"put outside /usr", []string{"put", "--port", "/dev/null", "main.py", "/etc/main.py"}, "only be changed under /usr or /bak"},
 		{"relative path", []string{"ls", "--port", "/dev/null", "usr"}, "must be absolute"},
-		{"bad flag", []string{"ls", "--port", "/dev/null", "--colour"}, "bad flag"},
+		{"bad flag", []string{"ls", "--port", "/dev/null", "--colour"}, "--colour: is not a flag"},
 		{"zero timeout", []string{"ls", "--port", "/dev/null", "--timeout", "0s"}, "--timeout"},
-		{"no action", []string{}, "needs an action"},
+		{"no action", []string{}, "ACTION: is missing"},
+		{"flags before the action", []string{"--port", "/dev/null", "ls"}, `"--port": is not an action of fs`},
 		{"put a device that never ends", []string{"put", "--port", "/dev/null", "/dev/zero"}, "not a regular file"},
 		{"put a folder", []string{"put", "--port", "/dev/null", os.TempDir()}, "not a regular file"},
+		{"sync a missing folder", []string{"sync", "--port", "/dev/null", "/no/such/project"}, `"/no/such/project": does not exist`},
+		{"sync a file", []string{"sync", "--port", "/dev/null", "/etc/hostname"}, `"/etc/hostname": is not a folder`},
+		{"sync outside /usr", []string{"sync", "--port", "/dev/null", os.TempDir(), "/lib"}, "only be changed under /usr or /bak"},
+		{"sync to the root", []string{"sync", "--port", "/dev/null", os.TempDir(), "/"}, "only be changed under /usr or /bak"},
+		{"sync a relative target", []string{"sync", "--port", "/dev/null", os.TempDir(), "usr/app"}, "must be absolute"},
+		{"sync above the target", []string{"sync", "--port", "/dev/null", os.TempDir(), "/usr/../lib"}, "must be absolute"},
+		{"sync without a folder", []string{"sync", "--port", "/dev/null"}, "LOCALDIR: is missing"},
+		{"sync --dry-run=maybe", []string{"sync", "--port", "/dev/null", "--dry-run=maybe", os.TempDir()}, "--dry-run"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := runFS(context.Background(), tc.args, &out, &errOut)
+			code := runCommand(context.Background(), "fs", tc.args, &out, &errOut)
 			lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
-			if code != 2 || out.Len() != 0 || len(lines) != 1 || !strings.Contains(lines[0], tc.want) {
+			if code != 2 || out.Len() != 0 || len(lines) != 1 || !strings.HasPrefix(lines[0], "qpyhub fs: ") || !strings.Contains(lines[0], tc.want) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, one line with %q", code, out.String(), errOut.String(), tc.want)
 			}
 		})
@@ -53,7 +62,7 @@ func TestRunFSBadArguments(t *testing.T) {
 func TestRunFSHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"help"}, {"put", "--help"}} {
 		var out, errOut bytes.Buffer
-		if code := runFS(context.Background(), args, &out, &errOut); code != 0 || !strings.Contains(out.String(), "qpyhub fs put") || errOut.Len() != 0 {
+		if code := runCommand(context.Background(), "fs", args, &out, &errOut); code != 0 || !strings.Contains(out.String(), "qpyhub fs put") || errOut.Len() != 0 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
 		}
 	}
@@ -105,7 +114,7 @@ func TestRunFSAgainstPeer(t *testing.T) {
 	}
 	for _, st := range steps {
 		var out, errOut bytes.Buffer
-		code := runFS(ctx, st.args, &out, &errOut)
+		code := runCommand(ctx, "fs", st.args, &out, &errOut)
 		if code != st.code {
 			t.Fatalf("%v: exit %d, want %d; stderr %q", st.args, code, st.code, errOut.String())
 		}
@@ -169,7 +178,7 @@ func TestRunFSScriptFailureIsOneLine(t *testing.T) {
 	}
 	defer peer.Close()
 	var out, errOut bytes.Buffer
-	if code := runFS(ctx, []string{"run", "--port", peer.Path(), "/usr/bad.py"}, &out, &errOut); code != 1 {
+	if code := runCommand(ctx, "fs", []string{"run", "--port", peer.Path(), "/usr/bad.py"}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
 	}
 	if out.String() != "starting\n" {
@@ -209,7 +218,7 @@ func TestRunFSTimeoutNamesTheFlagAndLeavesNoPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := runFS(ctx, []string{"put", "--port", peer.Path(), "--timeout", "1s", big}, &out, &errOut); code != 1 {
+	if code := runCommand(ctx, "fs", []string{"put", "--port", peer.Path(), "--timeout", "1s", big}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stdout %q stderr %q", code, out.String(), errOut.String())
 	}
 	oneLine(t, "put past its time", errOut.String(), "--timeout")
@@ -220,7 +229,7 @@ func TestRunFSTimeoutNamesTheFlagAndLeavesNoPart(t *testing.T) {
 func assertNoFile(ctx context.Context, t *testing.T, port, name string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	if code := runFS(ctx, []string{"ls", "--port", port, "--json"}, &out, &errOut); code != 0 {
+	if code := runCommand(ctx, "fs", []string{"ls", "--port", port, "--json"}, &out, &errOut); code != 0 {
 		t.Fatalf("ls: exit %d, stderr %q", code, errOut.String())
 	}
 	for _, bad := range []string{`"` + name + `"`, `"` + name + `.part"`} {
@@ -239,7 +248,7 @@ func TestRunFSOnAVerySlowModuleObeysTheTimeout(t *testing.T) {
 	}
 	defer peer.Close()
 	var out, errOut bytes.Buffer
-	if code := runFS(ctx, []string{"ls", "--port", peer.Path(), "--timeout", "50s"}, &out, &errOut); code != 0 {
+	if code := runCommand(ctx, "fs", []string{"ls", "--port", peer.Path(), "--timeout", "50s"}, &out, &errOut); code != 0 {
 		t.Fatalf("ls on a slow module with --timeout 50s: exit %d, stderr %q", code, errOut.String())
 	}
 }
@@ -258,7 +267,7 @@ func TestRunFSOnAPortInUse(t *testing.T) {
 	}
 	defer held.Close()
 	var out, errOut bytes.Buffer
-	if code := runFS(ctx, []string{"ls", "--port", peer.Path()}, &out, &errOut); code != 1 {
+	if code := runCommand(ctx, "fs", []string{"ls", "--port", peer.Path()}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
 	}
 	oneLine(t, "ls on a held port", errOut.String(), fmt.Sprintf("in use by another program (pid %d", os.Getpid()))

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -26,57 +25,17 @@ type deviceList []string
 func (d *deviceList) String() string     { return strings.Join(*d, ",") }
 func (d *deviceList) Set(v string) error { *d = append(*d, v); return nil }
 
-// hubsimFlags are the settings of one "qpyhub hubsim" run.
-type hubsimFlags struct {
+// hubsimSettings are the settings of one "qpyhub hubsim" run.
+type hubsimSettings struct {
 	cfg     hubsim.Config
 	caOut   string
 	devices deviceList
 }
 
-// runHubsim runs a local IoT Hub and DPS until ctx ends (Ctrl+C).
-func runHubsim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f, code := parseHubsimFlags(args, stdout, stderr)
-	if f == nil {
-		return code
-	}
-	warnIfExposed(stderr, f.cfg)
-	f.cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	hub, err := hubsim.New(f.cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, lang.L("Could not prepare the local hub: {{.Error}}", map[string]any{"Error": err.Error()}))
-		return 1
-	}
-	defer hub.Close()
-	for _, id := range f.devices {
-		if _, ok := hub.Device(id); ok {
-			continue
-		}
-		if _, err := hub.AddDevice(id); err != nil {
-			fmt.Fprintln(stderr, lang.L("Could not register device {{.ID}}: {{.Error}}", map[string]any{"ID": quote(id), "Error": err.Error()}))
-			return 1
-		}
-	}
-	if f.caOut != "" {
-		if err := os.WriteFile(f.caOut, hub.CAPEM(), 0o644); err != nil {
-			fmt.Fprintln(stderr, lang.L("Could not write the CA certificate: {{.Error}}", map[string]any{"Error": err.Error()}))
-			return 1
-		}
-	}
-	if err := hub.Start(ctx); err != nil {
-		fmt.Fprintln(stderr, lang.L("Could not start the local hub: {{.Error}}", map[string]any{"Error": err.Error()}))
-		return 1
-	}
-	printHubsimBanner(stdout, hub, f.caOut)
-	<-ctx.Done()
-	fmt.Fprintln(stdout, lang.L("Local hub stopped."))
-	return 0
-}
-
-func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, int) {
-	f := &hubsimFlags{}
-	var grace string
-	fs := flag.NewFlagSet("hubsim", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+// hubsimFlags registers the flags of "qpyhub hubsim": it runs a local IoT
+// Hub and DPS until ctx ends (Ctrl+C).
+func hubsimFlags(fs *flag.FlagSet) runFunc {
+	f := &hubsimSettings{}
 	fs.StringVar(&f.cfg.MQTTAddr, "listen", "127.0.0.1:8883", lang.L("address of the MQTT over TLS listener"))
 	fs.StringVar(&f.cfg.WSAddr, "ws", "127.0.0.1:8443", lang.L("address of the MQTT over WebSockets listener; empty turns it off"))
 	fs.StringVar(&f.cfg.HTTPAddr, "http", "127.0.0.1:8080", lang.L("address of the HTTPS REST listener; empty turns it off"))
@@ -85,61 +44,72 @@ func parseHubsimFlags(args []string, stdout, stderr io.Writer) (*hubsimFlags, in
 	fs.StringVar(&f.caOut, "ca-out", "", lang.L("write the CA certificate (PEM) that clients must trust to this file"))
 	fs.StringVar(&f.cfg.HostName, "host", "localhost", lang.L("hub host name used in usernames and tokens"))
 	fs.StringVar(&f.cfg.DPSIDScope, "id-scope", "0ne00000001", lang.L("DPS ID scope"))
-	fs.StringVar(&grace, "token-grace", hubsim.DefaultTokenGrace.String(), lang.L("how long past its expiry a connected device's token is honoured before the hub drops it; 0s for none (IoT Hub: 5m)"))
+	fs.DurationVar(&f.cfg.TokenGrace, "token-grace", hubsim.DefaultTokenGrace, lang.L("how long past its expiry a connected device's token is honoured before the hub drops it; 0s for none (IoT Hub: 5m)"))
 	fs.Var(&f.devices, "device", lang.L("register this device id if missing (repeatable)"))
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		printCommandHelp(stdout, fs, "qpyhub hubsim [--listen ADDR] [--ws ADDR] [--http ADDR] [--registry FILE [--new-ca]] [--ca-out FILE] [--host NAME] [--token-grace D] [--device ID ...]",
-			lang.L("Runs a local IoT Hub and DPS for tests and demos until Ctrl+C."),
-			lang.L("This is a test hub: it prints its policy key and every device key on purpose, so clients can connect. Never reuse these keys."))
-		return nil, 0
+	return func(ctx context.Context, c *call, _ []string) error {
+		if err := f.check(); err != nil {
+			return err
+		}
+		return f.serve(ctx, c)
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "qpyhub hubsim: "+err.Error())
-		return nil, 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "qpyhub hubsim: "+lang.L("{{.Arg}}: hubsim takes no arguments", map[string]any{"Arg": quote(fs.Arg(0))}))
-		return nil, 2
-	}
-	if bad := f.check(grace); bad != nil {
-		fmt.Fprintln(stderr, "qpyhub hubsim: "+bad.flag+": "+bad.why)
-		return nil, 2
-	}
-	return f, 0
 }
 
-// badHubsimFlag names a flag and why its value cannot be used.
-type badHubsimFlag struct{ flag, why string }
+// serve prepares the hub, starts it and serves until ctx ends.
+func (f *hubsimSettings) serve(ctx context.Context, c *call) error {
+	if warning := exposedWarning(f.cfg); warning != "" {
+		c.note(warning)
+	}
+	f.cfg.Logger = slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	hub, err := hubsim.New(f.cfg)
+	if err != nil {
+		return failed(lang.L("Could not prepare the local hub"), err)
+	}
+	defer hub.Close()
+	for _, id := range f.devices {
+		if _, ok := hub.Device(id); ok {
+			continue
+		}
+		if _, err := hub.AddDevice(id); err != nil {
+			return failed(lang.L("Could not register device {{.ID}}", map[string]any{"ID": quote(id)}), err)
+		}
+	}
+	if f.caOut != "" {
+		if err := os.WriteFile(f.caOut, hub.CAPEM(), 0o644); err != nil {
+			return failed(lang.L("Could not write the CA certificate"), err)
+		}
+	}
+	if err := hub.Start(ctx); err != nil {
+		return failed(lang.L("Could not start the local hub"), err)
+	}
+	printHubsimBanner(c.stdout, hub, f.caOut)
+	<-ctx.Done()
+	fmt.Fprintln(c.stdout, lang.L("Local hub stopped."))
+	return nil
+}
 
 // check validates every value before anything starts, so a bad one is a
-// usage error (exit 2), not a failed run; it also sets the token grace.
-func (f *hubsimFlags) check(grace string) *badHubsimFlag {
+// bad argument (exit 2), not a failed run.
+func (f *hubsimSettings) check() error {
 	if f.cfg.MQTTAddr == "" {
-		return &badHubsimFlag{"--listen", lang.L("the MQTT listener needs an address, such as 127.0.0.1:8883")}
+		return badArg("--listen", lang.L("the MQTT listener needs an address, such as 127.0.0.1:8883"))
 	}
 	for _, a := range []struct{ flag, addr string }{{"--listen", f.cfg.MQTTAddr}, {"--ws", f.cfg.WSAddr}, {"--http", f.cfg.HTTPAddr}} {
 		if why := listenAddrProblem(a.addr); why != "" {
-			return &badHubsimFlag{a.flag, why}
+			return badArg(a.flag, why)
 		}
 	}
-	d, err := time.ParseDuration(grace)
-	switch {
-	case err != nil:
-		return &badHubsimFlag{"--token-grace", lang.L("{{.Value}} is not a duration such as 0s, 30s or 5m", map[string]any{"Value": quote(grace)})}
-	case d < 0:
-		return &badHubsimFlag{"--token-grace", lang.L("must not be negative; 0s means none")}
+	if f.cfg.TokenGrace < 0 {
+		return badArg("--token-grace", lang.L("must not be negative; 0s means none"))
 	}
-	f.cfg.TokenGrace = d
 	if err := cloud.ValidateHostName("--host", f.cfg.HostName); err != nil {
-		return &badHubsimFlag{"--host", quote(f.cfg.HostName) + " " + fieldReason(err)}
+		return badArg("--host", quote(f.cfg.HostName)+" "+fieldReason(err))
 	}
 	if !isIDScope(f.cfg.DPSIDScope) {
-		return &badHubsimFlag{"--id-scope", lang.L("{{.Value}} is not an ID scope: letters and digits, such as 0ne00000001", map[string]any{"Value": quote(f.cfg.DPSIDScope)})}
+		return badArg("--id-scope", lang.L("{{.Value}} is not an ID scope: letters and digits, such as 0ne00000001", map[string]any{"Value": quote(f.cfg.DPSIDScope)}))
 	}
 	for _, id := range f.devices {
 		if err := cloud.ValidateDeviceID("--device", id); err != nil {
-			return &badHubsimFlag{"--device", quote(id) + " " + fieldReason(err)}
+			return badArg("--device", quote(id)+" "+fieldReason(err))
 		}
 	}
 	for _, p := range []struct{ flag, path string }{{"--registry", f.cfg.RegistryFile}, {"--ca-out", f.caOut}} {
@@ -147,7 +117,7 @@ func (f *hubsimFlags) check(grace string) *badHubsimFlag {
 			continue
 		}
 		if dir := filepath.Dir(p.path); !isDir(dir) {
-			return &badHubsimFlag{p.flag, lang.L("the folder {{.Dir}} does not exist", map[string]any{"Dir": quote(dir)})}
+			return badArg(p.flag, lang.L("the folder {{.Dir}} does not exist", map[string]any{"Dir": quote(dir)}))
 		}
 	}
 	return nil
@@ -198,10 +168,10 @@ func isDir(path string) bool {
 	return err == nil && info.IsDir()
 }
 
-// warnIfExposed tells, loudly, when a listener is reachable beyond this
+// exposedWarning tells, loudly, when a listener is reachable beyond this
 // computer: the hub prints its keys, and anyone who can reach it can use
-// them.
-func warnIfExposed(w io.Writer, cfg hubsim.Config) {
+// them. It is "" when every listener is on loopback.
+func exposedWarning(cfg hubsim.Config) string {
 	var exposed []string
 	for _, a := range []struct{ flag, addr string }{{"--listen", cfg.MQTTAddr}, {"--ws", cfg.WSAddr}, {"--http", cfg.HTTPAddr}} {
 		if a.addr != "" && !isLoopbackAddr(a.addr) {
@@ -209,10 +179,10 @@ func warnIfExposed(w io.Writer, cfg hubsim.Config) {
 		}
 	}
 	if len(exposed) == 0 {
-		return
+		return ""
 	}
-	fmt.Fprintln(w, "qpyhub hubsim: "+lang.L("WARNING: {{.Listeners}} listens beyond this computer. Anyone on the network can reach this test hub, and the keys it prints let them act as its devices and its owner. Use 127.0.0.1 unless you mean it.",
-		map[string]any{"Listeners": strings.Join(exposed, ", ")}))
+	return lang.L("WARNING: {{.Listeners}} listens beyond this computer. Anyone on the network can reach this test hub, and the keys it prints let them act as its devices and its owner. Use 127.0.0.1 unless you mean it.",
+		map[string]any{"Listeners": strings.Join(exposed, ", ")})
 }
 
 // isLoopbackAddr reports whether host:port only accepts connections from

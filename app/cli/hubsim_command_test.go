@@ -30,7 +30,7 @@ func TestHubsimServesAndConnects(t *testing.T) {
 	out, outW := io.Pipe()
 	exit := make(chan int, 1)
 	go func() {
-		exit <- runHubsim(ctx, []string{"--listen", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--http", "127.0.0.1:0",
+		exit <- runCommand(ctx, "hubsim", []string{"--listen", "127.0.0.1:0", "--ws", "127.0.0.1:0", "--http", "127.0.0.1:0",
 			"--registry", registry, "--ca-out", caFile, "--device", "dev-a", "--device", "dev-b"}, outW, io.Discard)
 		outW.Close()
 	}()
@@ -91,7 +91,7 @@ func TestHubsimKeepsItsCAUnlessAskedForANewOne(t *testing.T) {
 		cancel() // write the CA, start and stop at once
 		var stderr bytes.Buffer
 		args := append([]string{"--listen", "127.0.0.1:0", "--ws", "", "--http", "", "--registry", registry, "--ca-out", caFile}, extra...)
-		if code := runHubsim(ctx, args, io.Discard, &stderr); code != 0 {
+		if code := runCommand(ctx, "hubsim", args, io.Discard, &stderr); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		pem, err := os.ReadFile(caFile)
@@ -119,7 +119,7 @@ func TestHubsimBadArguments(t *testing.T) {
 		wantCode int
 		wantErr  string // the start of the one stderr line
 	}{
-		{[]string{"--nope"}, 2, "qpyhub hubsim: flag provided but not defined: -nope"},
+		{[]string{"--nope"}, 2, "qpyhub hubsim: --nope: is not a flag"},
 		{[]string{"extra"}, 2, "qpyhub hubsim: \"extra\""},
 		{[]string{"--listen", ""}, 2, "qpyhub hubsim: --listen: "},
 		{[]string{"--listen", "nonsense"}, 2, "qpyhub hubsim: --listen: "},
@@ -142,7 +142,7 @@ func TestHubsimBadArguments(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel() // a hub that starts by mistake stops at once
-			code := runHubsim(ctx, append([]string{"--listen", "127.0.0.1:0", "--ws", "", "--http", ""}, tc.args...), &stdout, &stderr)
+			code := runCommand(ctx, "hubsim", append([]string{"--listen", "127.0.0.1:0", "--ws", "", "--http", ""}, tc.args...), &stdout, &stderr)
 			if code != tc.wantCode {
 				t.Fatalf("exit %d, want %d (stderr %q)", code, tc.wantCode, stderr.String())
 			}
@@ -170,9 +170,7 @@ func TestHubsimWarnsWhenListeningBeyondLoopback(t *testing.T) {
 		{hubsim.Config{MQTTAddr: "hub.lan:8883"}, "--listen hub.lan:8883"},
 	}
 	for _, tc := range tests {
-		var stderr bytes.Buffer
-		warnIfExposed(&stderr, tc.cfg)
-		got := stderr.String()
+		got := exposedWarning(tc.cfg)
 		switch {
 		case tc.warn == "" && got != "":
 			t.Errorf("%+v: warned %q", tc.cfg, got)
@@ -192,7 +190,7 @@ func TestHubsimTokenGraceZero(t *testing.T) {
 	logs, logsW := io.Pipe()
 	exit := make(chan int, 1)
 	go func() {
-		exit <- runHubsim(ctx, []string{"--listen", "127.0.0.1:0", "--ws", "", "--http", "", "--token-grace", "0s", "--device", "dev-a"}, outW, logsW)
+		exit <- runCommand(ctx, "hubsim", []string{"--listen", "127.0.0.1:0", "--ws", "", "--http", "", "--token-grace", "0s", "--device", "dev-a"}, outW, logsW)
 		outW.Close()
 		logsW.Close()
 	}()

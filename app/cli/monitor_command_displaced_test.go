@@ -81,7 +81,7 @@ func TestMonitorStopsWhenDisplaced(t *testing.T) {
 	args := []string{"--ca", dh.caFile, "--server", dh.hub.MQTTAddr(), "--connection-string", dh.connStr}
 	var stdout, stderr bytes.Buffer
 	exit := make(chan int, 1)
-	go func() { exit <- runMonitor(ctx, args, &stdout, &stderr) }()
+	go func() { exit <- runCommand(ctx, "monitor", args, &stdout, &stderr) }()
 	select {
 	case code := <-exit:
 		if code != 1 {

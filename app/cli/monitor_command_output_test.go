@@ -43,7 +43,7 @@ func TestMonitorStopsWhenItCannotWrite(t *testing.T) {
 	var stderr bytes.Buffer
 	args := []string{"--json", "--ca", dh.caFile, "--server", dh.hub.MQTTAddr(), "--connection-string", dh.connStr}
 	exit := make(chan int, 1)
-	go func() { exit <- runMonitor(ctx, args, &failingOutput{}, &stderr) }()
+	go func() { exit <- runCommand(ctx, "monitor", args, &failingOutput{}, &stderr) }()
 	select {
 	case code := <-exit:
 		if code != 1 {

@@ -69,7 +69,7 @@ func TestMonitorC2DSoak(t *testing.T) {
 	pr, pw := io.Pipe()
 	exit := make(chan int, 1)
 	go func() {
-		code := runMonitor(monCtx, []string{"--json", "--ca", caFile, "--server", hub.mqttAddr, "--connection-string", cs}, pw, io.Discard)
+		code := runCommand(monCtx, "monitor", []string{"--json", "--ca", caFile, "--server", hub.mqttAddr, "--connection-string", cs}, pw, io.Discard)
 		pw.Close()
 		exit <- code
 	}()

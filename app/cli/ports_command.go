@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,66 +31,21 @@ type portJSON struct {
 	REPL         bool   `json:"repl"`
 }
 
-// portsCommand is one run of "qpyhub ports"; list is the outside world.
-type portsCommand struct {
-	list           func() ([]ports.Port, error)
-	stdout, stderr io.Writer
-}
-
-// runPorts lists the serial ports and points at each module's REPL port.
-func runPorts(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return portsCommand{list: ports.List, stdout: stdout, stderr: stderr}.run(ctx, args)
-}
-
-func (c portsCommand) run(_ context.Context, args []string) int {
-	fs := flag.NewFlagSet("ports", flag.ContinueOnError)
+// portsFlags registers the flags of "qpyhub ports": it lists the serial
+// ports and points at each module's REPL port.
+func portsFlags(fs *flag.FlagSet) runFunc {
 	asJSON := fs.Bool("json", false, lang.L("print a JSON array"))
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		printCommandHelp(c.stdout, fs, "qpyhub ports [--json]",
-			lang.L("Lists the serial ports and marks the REPL port of each QuecPython module."))
-		return 0
+	return func(_ context.Context, c *call, _ []string) error {
+		list, err := c.listPorts()
+		if err != nil {
+			return failedUnlessKnown(lang.L("Could not list the serial ports"), err)
+		}
+		if *asJSON {
+			return printPortsJSON(c.stdout, list)
+		}
+		printPortsTable(c.stdout, list)
+		return nil
 	}
-	if err != nil {
-		fmt.Fprintln(c.stderr, devFlagLine("ports", err))
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(c.stderr, lang.L("{{.Arg}}: ports takes no arguments", map[string]any{"Arg": quote(fs.Arg(0))}))
-		return 2
-	}
-	list, err := c.list()
-	if err != nil {
-		fmt.Fprintln(c.stderr, portsErrorLine(err))
-		return 1
-	}
-	if *asJSON {
-		return c.printJSON(list)
-	}
-	c.printTable(list)
-	return 0
-}
-
-// devFlagLine turns a flag package error into one translated line.
-func devFlagLine(cmd string, err error) string {
-	return lang.L("{{.Command}}: bad flag: {{.Error}}; run qpyhub {{.Command}} --help",
-		map[string]any{"Command": cmd, "Error": err.Error()})
-}
-
-func portsErrorLine(err error) string {
-	var pe *ports.Error
-	if errors.As(err, &pe) {
-		return lang.L(pe.Message) + ": " + lang.L(pe.Advice) + " (" + devErrCause(pe.Err) + ")"
-	}
-	return lang.L("Could not list the serial ports") + " (" + err.Error() + ")"
-}
-
-func devErrCause(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
 }
 
 func replNames(list []ports.Port) map[string]bool {
@@ -103,7 +56,7 @@ func replNames(list []ports.Port) map[string]bool {
 	return m
 }
 
-func (c portsCommand) printJSON(list []ports.Port) int {
+func printPortsJSON(w io.Writer, list []ports.Port) error {
 	repl := replNames(list)
 	out := make([]portJSON, 0, len(list))
 	for _, p := range list {
@@ -114,22 +67,16 @@ func (c portsCommand) printJSON(list []ports.Port) int {
 		}
 		out = append(out, j)
 	}
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		fmt.Fprintln(c.stderr, lang.L("Could not write the output")+" ("+err.Error()+")")
-		return 1
-	}
-	return 0
+	return writeJSON(w, out)
 }
 
-func (c portsCommand) printTable(list []ports.Port) {
+func printPortsTable(w io.Writer, list []ports.Port) {
 	if len(list) == 0 {
-		fmt.Fprintln(c.stdout, lang.L("No serial ports found. Plug in the module and check the USB cable and driver."))
+		fmt.Fprintln(w, lang.L("No serial ports found. Plug in the module and check the USB cable and driver."))
 		return
 	}
 	repl := replNames(list)
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join([]string{lang.L("PORT"), "VID:PID", lang.L("INTERFACE"), lang.L("ROLE"), lang.L("MODEL"), lang.L("PRODUCT")}, "\t"))
 	for _, p := range list {
 		id, iface := "-", "-"
@@ -139,39 +86,21 @@ func (c portsCommand) printTable(list []ports.Port) {
 		if p.Interface >= 0 {
 			iface = fmt.Sprint(p.Interface)
 		}
-		role := lang.L(roleLabel(p.Role))
+		role := roleWord(p.Role)
 		if repl[p.Name] {
 			role += " *"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, id, iface, role, devDash(p.Model), devDash(p.Product))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, id, iface, role, dash(p.Model), dash(p.Product))
 	}
 	tw.Flush()
-	fmt.Fprintln(c.stdout)
+	fmt.Fprintln(w)
 	if len(repl) == 0 {
-		fmt.Fprintln(c.stdout, lang.L("No QuecPython REPL port found. Plug in the module, or pick its port by hand."))
+		fmt.Fprintln(w, lang.L("No QuecPython REPL port found. Plug in the module, or pick its port by hand."))
 		return
 	}
-	fmt.Fprintln(c.stdout, lang.L("* the module's REPL port: use it with qpyhub probe --port"))
+	fmt.Fprintln(w, lang.L("* the module's REPL port: use it with qpyhub probe --port"))
 }
 
-// roleLabel is the English label of a role, a translation key.
-func roleLabel(r ports.Role) string {
-	switch r {
-	case ports.RoleREPL:
-		return "REPL"
-	case ports.RoleAT:
-		return "AT"
-	case ports.RoleDiag:
-		return "diagnostics"
-	case ports.RoleNMEA:
-		return "GNSS (NMEA)"
-	}
-	return "unknown"
-}
-
-func devDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
+// roleWord is the word the ports command shows for a port's role, in
+// the user's language.
+func roleWord(r ports.Role) string { return lang.L(r.Label()) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -25,10 +26,16 @@ func trayPorts() []ports.Port {
 	return ps
 }
 
+// runPorts runs "qpyhub ports args…" on the ports list answers.
+func runPorts(list func() ([]ports.Port, error), stdout, stderr io.Writer, args ...string) int {
+	w := testWorld(stdout, stderr)
+	w.listPorts = list
+	return dispatch(context.Background(), w, append([]string{"ports"}, args...))
+}
+
 func TestPortsJSON(t *testing.T) {
 	var out, errOut bytes.Buffer
-	c := portsCommand{list: func() ([]ports.Port, error) { return trayPorts(), nil }, stdout: &out, stderr: &errOut}
-	if code := c.run(context.Background(), []string{"--json"}); code != 0 {
+	if code := runPorts(func() ([]ports.Port, error) { return trayPorts(), nil }, &out, &errOut, "--json"); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 	var got []portJSON
@@ -63,8 +70,7 @@ func TestPortsTable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			c := portsCommand{list: func() ([]ports.Port, error) { return tc.list, nil }, stdout: &out, stderr: &errOut}
-			if code := c.run(context.Background(), nil); code != 0 {
+			if code := runPorts(func() ([]ports.Port, error) { return tc.list, nil }, &out, &errOut); code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut.String())
 			}
 			for _, l := range tc.lines {
@@ -78,7 +84,7 @@ func TestPortsTable(t *testing.T) {
 
 func TestPortsArgumentsAndFailure(t *testing.T) {
 	failing := func() ([]ports.Port, error) {
-		return nil, &ports.Error{Message: "Could not list the serial ports", Advice: "Check that this user may open serial devices, then try again", Err: errors.New("permission denied")}
+		return nil, &ports.Error{Message: "Could not list the serial ports", NextStep: "Check that this user may open serial devices, then try again", Err: errors.New("permission denied")}
 	}
 	tests := []struct {
 		name   string
@@ -95,7 +101,7 @@ func TestPortsArgumentsAndFailure(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := portsCommand{list: tc.list, stdout: &out, stderr: &errOut}.run(context.Background(), tc.args)
+			code := runPorts(tc.list, &out, &errOut, tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d (stderr %q)", code, tc.code, errOut.String())
 			}

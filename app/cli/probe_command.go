@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,107 +15,40 @@ import (
 	"qpyhub/device/repl"
 )
 
-// probeOpener opens the REPL on a port; the closer ends the session.
-type probeOpener func(ctx context.Context, port string) (probe.Executor, io.Closer, error)
-
-// probeCommand is one run of "qpyhub probe"; open is the outside world.
-type probeCommand struct {
-	open           probeOpener
-	stdout, stderr io.Writer
-}
-
-// runProbe checks the module on --port: SIM, signal, network, data call.
-func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return probeCommand{open: openProbeSession, stdout: stdout, stderr: stderr}.run(ctx, args)
-}
-
-func (c probeCommand) run(ctx context.Context, args []string) int {
-	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
-	port := fs.String("port", "", lang.L("serial port of the module's REPL, for example /dev/ttyUSB2 or COM5 (see qpyhub ports)"))
+// probeFlags registers the flags of "qpyhub probe": it checks the module
+// on --port (SIM, signal, network, data call).
+func probeFlags(fs *flag.FlagSet) runFunc {
+	var m moduleFlags
+	m.register(fs, 10*time.Second, lang.L("give up when the module has not answered after this long"))
 	asJSON := fs.Bool("json", false, lang.L("print one JSON object"))
-	timeout := fs.Duration("timeout", 10*time.Second, lang.L("give up when the module has not answered after this long"))
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		printCommandHelp(c.stdout, fs, "qpyhub probe --port P [--json] [--timeout 10s]",
-			lang.L("Checks the module: SIM, signal, network registration and data call, and says whether it is ready for the cloud."))
-		return 0
-	}
-	switch {
-	case err != nil:
-		fmt.Fprintln(c.stderr, devFlagLine("probe", err))
-		return 2
-	case fs.NArg() > 0:
-		fmt.Fprintln(c.stderr, lang.L("{{.Arg}}: probe takes no arguments; give the port with --port", map[string]any{"Arg": quote(fs.Arg(0))}))
-		return 2
-	case strings.TrimSpace(*port) == "":
-		fmt.Fprintln(c.stderr, lang.L("--port is missing: name the module's REPL port (qpyhub ports lists them)"))
-		return 2
-	case *timeout <= 0:
-		fmt.Fprintln(c.stderr, lang.L("--timeout must be longer than zero, for example 10s"))
-		return 2
-	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-	rep, err := c.check(ctx, *port)
-	if err != nil {
-		fmt.Fprintln(c.stderr, probeErrorLine(*port, err))
-		return 1
-	}
-	if *asJSON {
-		enc := json.NewEncoder(c.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(c.stderr, lang.L("Could not write the output")+" ("+err.Error()+")")
-			return 1
+	return func(ctx context.Context, c *call, _ []string) error {
+		if err := m.check(); err != nil {
+			return err
 		}
-		return 0
+		ctx, cancel := context.WithTimeout(ctx, m.timeout)
+		defer cancel()
+		rep, err := checkModule(ctx, m.port)
+		if err != nil {
+			return failedUnlessKnown(lang.L("Could not open {{.Port}}: check that it is the module's REPL port and that no other program uses it",
+				map[string]any{"Port": m.port}), err)
+		}
+		if *asJSON {
+			return writeJSON(c.stdout, rep)
+		}
+		printProbeCard(c.stdout, rep)
+		return nil
 	}
-	printProbeCard(c.stdout, rep)
-	return 0
 }
 
-// openProbeSession opens the module's REPL on port.
-func openProbeSession(ctx context.Context, port string) (probe.Executor, io.Closer, error) {
+// checkModule opens the module's REPL on port, runs the check and closes
+// the port again.
+func checkModule(ctx context.Context, port string) (probe.Report, error) {
 	s, err := repl.Open(ctx, port, repl.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
-	return probe.OverSession(s), s, nil
-}
-
-// check opens the port, runs the probe and closes the port again.
-func (c probeCommand) check(ctx context.Context, port string) (probe.Report, error) {
-	ex, closer, err := c.open(ctx, port)
 	if err != nil {
 		return probe.Report{}, err
 	}
-	defer closer.Close()
-	return probe.Run(ctx, ex)
-}
-
-// probeErrorLine says in one line why the check failed and what to do.
-func probeErrorLine(port string, err error) string {
-	var pe *probe.Error
-	if errors.As(err, &pe) {
-		line := lang.L(pe.Message)
-		if pe.Detail != "" {
-			line += " (" + pe.Detail + ")"
-		}
-		if pe.Advice != "" {
-			line += ": " + lang.L(pe.Advice)
-		}
-		if pe.Err != nil {
-			line += " [" + pe.Err.Error() + "]"
-		}
-		return line
-	}
-	var inUse *repl.InUseError
-	if errors.As(err, &inUse) {
-		return lang.L(inUse.Phrase()) + " [" + err.Error() + "]"
-	}
-	return lang.L("Could not open {{.Port}}: check that it is the module's REPL port and that no other program uses it",
-		map[string]any{"Port": port}) + " [" + err.Error() + "]"
+	defer s.Close()
+	return probe.Run(ctx, probe.OverSession(s))
 }
 
 // printProbeCard writes the module check as a card: the verdict first,
@@ -129,7 +60,7 @@ func printProbeCard(w io.Writer, r probe.Report) {
 	row := func(label string, parts ...string) {
 		fmt.Fprintf(tw, "%s\t%s\n", lang.L(label), strings.Join(probeNonEmpty(parts), "  "))
 	}
-	row("Module", devDash(r.Model), probeLabelled("IMEI", r.IMEI), probeLabelled(lang.L("Firmware"), r.Firmware))
+	row("Module", dash(r.Model), probeLabelled("IMEI", r.IMEI), probeLabelled(lang.L("Firmware"), r.Firmware))
 	row("SIM", lang.L(r.SIM.Meaning), probeLabelled("ICCID", r.SIM.ICCID), probeLabelled("IMSI", r.SIM.IMSI))
 	row("Signal", probeSignalText(r.Signal))
 	row("Network", lang.L(r.Network.State), strings.TrimSpace(r.Network.Operator+" "+probeOperatorCode(r.Network)), probeRATText(r.Network))

@@ -45,7 +45,7 @@ func TestRunProbeJSONAgainstPeer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := startProbePeer(t, tc.scenario)
 			var out, errOut bytes.Buffer
-			code := runProbe(context.Background(), []string{"--port", path, "--json", "--timeout", "20s"}, &out, &errOut)
+			code := runCommand(context.Background(), "probe", []string{"--port", path, "--json", "--timeout", "20s"}, &out, &errOut)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr %q", code, errOut.String())
 			}
@@ -86,7 +86,7 @@ func TestRunProbeJSONAgainstPeer(t *testing.T) {
 func TestRunProbeCardAgainstPeer(t *testing.T) {
 	path := startProbePeer(t, map[string]any{"data_state": 3})
 	var out, errOut bytes.Buffer
-	if code := runProbe(context.Background(), []string{"--port", path}, &out, &errOut); code != 0 {
+	if code := runCommand(context.Background(), "probe", []string{"--port", path}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 	first, _, _ := strings.Cut(out.String(), "\n")
@@ -110,7 +110,7 @@ func TestRunProbeOnAPortInUse(t *testing.T) {
 	}
 	defer held.Close()
 	var out, errOut bytes.Buffer
-	if code := runProbe(ctx, []string{"--port", path}, &out, &errOut); code != 1 {
+	if code := runCommand(ctx, "probe", []string{"--port", path}, &out, &errOut); code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %q", code, errOut.String())
 	}
 	want := fmt.Sprintf("in use by another program (pid %d", os.Getpid())
@@ -134,7 +134,7 @@ func TestRunProbeEndsByItsTimeoutWhileAnotherProgramReadsThePort(t *testing.T) {
 		ended := make(chan int, 1)
 		var errOut bytes.Buffer
 		go func() {
-			ended <- runProbe(ctx, []string{"--port", peer.Path(), "--timeout", "2s"}, io.Discard, &errOut)
+			ended <- runCommand(ctx, "probe", []string{"--port", peer.Path(), "--timeout", "2s"}, io.Discard, &errOut)
 		}()
 		select {
 		case code := <-ended:

@@ -23,7 +23,7 @@ func TestRunProbeArguments(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := runProbe(context.Background(), tc.args, &out, &errOut)
+			code := runCommand(context.Background(), "probe", tc.args, &out, &errOut)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d (stderr %q)", code, tc.code, errOut.String())
 			}

@@ -27,7 +27,7 @@ func TestMonitorThroughProxy(t *testing.T) {
 	var stderr bytes.Buffer
 	exit := make(chan int, 1)
 	go func() {
-		code := runMonitor(runCtx, args, pw, &stderr)
+		code := runCommand(runCtx, "monitor", args, pw, &stderr)
 		pw.Close()
 		exit <- code
 	}()
@@ -73,7 +73,7 @@ func TestSendThroughProxy(t *testing.T) {
 		t.Setenv(envProxyPassword, "pr0xy-pw")
 		var stdout, stderr bytes.Buffer
 		args := append([]string{"--proxy", "http://qpy@" + proxy.URL("", "").Host}, base...)
-		if code := runSend(ctx, append(args, `{"t":1}`), &stdout, &stderr); code != 0 {
+		if code := runCommand(ctx, "send", append(args, `{"t":1}`), &stdout, &stderr); code != 0 {
 			t.Fatalf("exit = %d, stderr %q", code, stderr.String())
 		}
 		if n := len(dh.hub.Telemetry("px-dev", time.Time{})); n != 1 {
@@ -86,7 +86,7 @@ func TestSendThroughProxy(t *testing.T) {
 	t.Run("wrong password", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		args := append([]string{"--proxy", proxy.URL("qpy", "not-the-pw").String()}, base...)
-		code := runSend(ctx, append(args, `{"t":2}`), &stdout, &stderr)
+		code := runCommand(ctx, "send", append(args, `{"t":2}`), &stdout, &stderr)
 		msg := stderr.String()
 		if code != 1 || !strings.Contains(msg, "407") || !strings.Contains(msg, proxy.URL("", "").Host) {
 			t.Errorf("exit = %d, stderr %q; want 1 and a line naming the proxy and 407", code, msg)
@@ -101,7 +101,7 @@ func TestSendThroughProxy(t *testing.T) {
 			{"--proxy", "http://h:1", "--proxy-from-env"},
 		} {
 			var stdout, stderr bytes.Buffer
-			code := runSend(ctx, append(append(extra, base...), "x"), &stdout, &stderr)
+			code := runCommand(ctx, "send", append(append(extra, base...), "x"), &stdout, &stderr)
 			msg := stderr.String()
 			if code != 2 || !strings.Contains(msg, "--proxy") || strings.Contains(msg, "secretpw") {
 				t.Errorf("%v: exit = %d, stderr %q; want 2 naming --proxy without the password", extra, code, msg)

@@ -2,12 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
-	"time"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -22,17 +18,12 @@ const (
 	envDeviceKey        = "QPYHUB_DEVICE_KEY"
 )
 
-// sasCommand is one run of "qpyhub sas"; its fields are the outside world,
-// so tests can hand it buffers and a fixed environment.
-type sasCommand struct {
-	stdout, stderr io.Writer
-	stdin          io.Reader
-	lookupEnv      func(string) (string, bool)
-	now            func() time.Time
-}
+// sasCommand is one run of "qpyhub sas" or "qpyhub sas decode"; the
+// environment, standard input and the clock come from its call's world.
+type sasCommand struct{ *call }
 
-// sasFlags holds the flags of the credential-making forms.
-type sasFlags struct {
+// sasSettings holds the flags of the credential-making forms.
+type sasSettings struct {
 	connStr, host, device, module, key      string
 	dps                                     bool
 	idScope, registrationID, groupKey, devK string
@@ -42,48 +33,10 @@ type sasFlags struct {
 	set                                     map[string]bool
 }
 
-// runSAS makes MQTT credentials for a device, a module or a DPS
-// registration, or decodes and checks a SAS token ("sas decode").
-func runSAS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	c := sasCommand{stdout: stdout, stderr: stderr, stdin: os.Stdin, lookupEnv: os.LookupEnv, now: time.Now}
-	return c.run(ctx, args)
-}
-
-func (c sasCommand) run(ctx context.Context, args []string) int {
-	if len(args) > 0 && args[0] == "decode" {
-		return c.decode(ctx, args[1:])
-	}
-	var f sasFlags
-	fs := c.generateFlagSet(&f)
-	if code, done := c.parseFlags(fs, args); done {
-		return code
-	}
-	if fs.NArg() > 0 {
-		// The stray word is not echoed: it may be a key typed without its flag.
-		return c.usageLine("sas", "", lang.L("takes only flags; an extra word was given (to read a token, use sas decode)"))
-	}
-	f.set = make(map[string]bool)
-	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-	if err := checkKeepaliveFlag(f); err != nil {
-		return c.fieldError("--keepalive", err)
-	}
-	creds, src, err := c.credentials(&f)
-	if err != nil {
-		return c.fieldError(src, err)
-	}
-	c.warnLongLifetime(creds.ExpiresAt)
-	if f.json {
-		return c.printCredentialsJSON(creds, f)
-	}
-	if f.snippet {
-		fmt.Fprint(c.stdout, cloud.QuecPythonSnippet(creds, f.keepalive))
-		return 0
-	}
-	return c.printCredentials(creds)
-}
-
-func (c sasCommand) generateFlagSet(f *sasFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("sas", flag.ContinueOnError)
+// sasGenerateFlags registers the flags of "qpyhub sas": it makes MQTT
+// credentials for a device, a module or a DPS registration.
+func sasGenerateFlags(fs *flag.FlagSet) runFunc {
+	f := &sasSettings{}
 	fs.StringVar(&f.connStr, "connection-string", "", lang.L("device connection string (or set QPYHUB_CONNECTION_STRING)"))
 	fs.StringVar(&f.host, "host", "", lang.L("IoT Hub host name, for example myhub.azure-devices.net"))
 	fs.StringVar(&f.device, "device", "", lang.L("device id"))
@@ -100,39 +53,36 @@ func (c sasCommand) generateFlagSet(f *sasFlags) *flag.FlagSet {
 	fs.BoolVar(&f.json, "json", false, lang.L("print one JSON object"))
 	fs.BoolVar(&f.snippet, "snippet", false, lang.L("print QuecPython code that connects with these credentials"))
 	fs.IntVar(&f.keepalive, "keepalive", cloud.DefaultKeepalive, lang.L("MQTT keepalive in seconds for --snippet, 1 to 1177"))
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintln(out, lang.L("Usage:"))
-		fmt.Fprintln(out, "  qpyhub sas --connection-string CS [--ttl 1h | --expiry RFC3339] [--module M] [--websocket] [--json | --snippet]")
-		fmt.Fprintln(out, "  qpyhub sas --host H --device D --key K [...]")
-		fmt.Fprintln(out, "  qpyhub sas --dps --id-scope S --registration-id R (--group-key K | --device-key K) [...]")
-		fmt.Fprintln(out, "  qpyhub sas decode TOKEN|- [--key K] [--json]")
-		fmt.Fprintln(out, lang.L("Secrets may come from the environment instead of flags, to keep them out of the process list and the shell history: QPYHUB_CONNECTION_STRING, QPYHUB_KEY, QPYHUB_GROUP_KEY (or QPYHUB_KEY with --dps), QPYHUB_DEVICE_KEY."))
-		fs.PrintDefaults()
+	return func(_ context.Context, c *call, _ []string) error {
+		f.set = make(map[string]bool)
+		fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+		return sasCommand{c}.generate(f)
 	}
-	return fs
 }
 
-// parseFlags parses args; done reports that the command ends with code
-// (help shown, or a bad flag reported in one line).
-func (c sasCommand) parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(c.stdout) // only help is printed through the flag set
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.Usage()
-		return 0, true
-	case err != nil:
-		fmt.Fprintln(c.stderr, "qpyhub "+fs.Name()+": "+err.Error())
-		return 2, true
+// generate prints the credentials the flags ask for.
+func (c sasCommand) generate(f *sasSettings) error {
+	if err := checkKeepaliveFlag(f); err != nil {
+		return fieldError("--keepalive", err)
 	}
-	return 0, false
+	creds, src, err := c.credentials(f)
+	if err != nil {
+		return fieldError(src, err)
+	}
+	c.warnLongLifetime(creds.ExpiresAt)
+	if f.json {
+		return c.printCredentialsJSON(creds, f)
+	}
+	if f.snippet {
+		fmt.Fprint(c.stdout, cloud.QuecPythonSnippet(creds, f.keepalive))
+		return nil
+	}
+	return c.printCredentials(creds)
 }
 
 // checkKeepaliveFlag refuses a --keepalive IoT Hub would not take, and
 // one given without --snippet, where it would silently do nothing.
-func checkKeepaliveFlag(f sasFlags) error {
+func checkKeepaliveFlag(f *sasSettings) error {
 	if !f.set["keepalive"] {
 		return nil
 	}

@@ -26,7 +26,7 @@ func runSASForTest(t *testing.T, args ...string) (int, string, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	code := runSAS(ctx, args, &stdout, &stderr)
+	code := runCommand(ctx, "sas", args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -152,7 +152,7 @@ func TestSASBadArguments(t *testing.T) {
 	}{
 		{"no source", nil, []string{"--connection-string", "missing"}},
 		{"unknown flag", []string{"--nope"}, []string{"-nope"}},
-		{"stray argument", []string{"--connection-string", sasTestCS, "c2VjcmV0"}, []string{"sas decode"}},
+		{"stray argument", []string{"--connection-string", sasTestCS, "c2VjcmV0"}, []string{"qpyhub sas: ", "not shown", "takes no arguments"}},
 		{"bad key", []string{"--host", "h", "--device", "d", "--key", "p@ss w0rd"}, []string{"--key", "SharedAccessKey", "not base64"}},
 		{"missing key", []string{"--host", "h", "--device", "d"}, []string{"--key", "SharedAccessKey", "missing"}},
 		{"missing device", []string{"--host", "h", "--key", sasTestKey}, []string{"--device", "DeviceId", "missing"}},

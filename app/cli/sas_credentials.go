@@ -4,8 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
-
 	"qpyhub/cloud"
 )
 
@@ -33,7 +31,7 @@ func (e *flagError) Error() string {
 
 // credentials makes the credentials the flags ask for. On error, src
 // names the flag or environment variable the bad value came from.
-func (c sasCommand) credentials(f *sasFlags) (creds cloud.MQTTCredentials, src string, err error) {
+func (c sasCommand) credentials(f *sasSettings) (creds cloud.MQTTCredentials, src string, err error) {
 	if f.set["ttl"] && f.set["expiry"] {
 		return creds, "--expiry", &flagError{reason: reasonCombined, other: "--ttl"}
 	}
@@ -61,7 +59,7 @@ func (c sasCommand) credentials(f *sasFlags) (creds cloud.MQTTCredentials, src s
 }
 
 // firstSet returns the first of names given on the command line, as "--name".
-func firstSet(f *sasFlags, names ...string) string {
+func firstSet(f *sasSettings, names ...string) string {
 	for _, n := range names {
 		if f.set[n] {
 			return "--" + n
@@ -70,7 +68,7 @@ func firstSet(f *sasFlags, names ...string) string {
 	return ""
 }
 
-func expirySource(f *sasFlags) string {
+func expirySource(f *sasSettings) string {
 	if f.set["expiry"] {
 		return "--expiry"
 	}
@@ -78,7 +76,7 @@ func expirySource(f *sasFlags) string {
 }
 
 // expiry turns --expiry or --ttl into a point in time.
-func (c sasCommand) expiry(f *sasFlags) (time.Time, error) {
+func (c sasCommand) expiry(f *sasSettings) (time.Time, error) {
 	now := c.now()
 	if f.set["expiry"] {
 		t, err := time.Parse(time.RFC3339, f.expiry)
@@ -106,7 +104,7 @@ func (c sasCommand) secret(value, flagName, env string) (string, string) {
 	return "", "--" + flagName
 }
 
-func (c sasCommand) connStrCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCredentials, string, error) {
+func (c sasCommand) connStrCredentials(f *sasSettings, expiry time.Time) (cloud.MQTTCredentials, string, error) {
 	s, src := c.secret(f.connStr, "connection-string", envConnectionString)
 	if s == "" {
 		return cloud.MQTTCredentials{}, src, &flagError{reason: reasonNeedsSource}
@@ -133,7 +131,7 @@ func (c sasCommand) connStrCredentials(f *sasFlags, expiry time.Time) (cloud.MQT
 	return creds, sourceOf(err, src, sources), err
 }
 
-func (c sasCommand) hostCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCredentials, string, error) {
+func (c sasCommand) hostCredentials(f *sasSettings, expiry time.Time) (cloud.MQTTCredentials, string, error) {
 	key, keySrc := c.secret(f.key, "key", envKey)
 	id := cloud.DeviceIdentity{Host: f.host, DeviceID: f.device, ModuleID: f.module, Key: key}
 	if key == "" {
@@ -145,7 +143,7 @@ func (c sasCommand) hostCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCr
 	}), err
 }
 
-func (c sasCommand) dpsCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCredentials, string, error) {
+func (c sasCommand) dpsCredentials(f *sasSettings, expiry time.Time) (cloud.MQTTCredentials, string, error) {
 	devKey, groupKey, src, err := c.dpsKeys(f)
 	if err != nil {
 		return cloud.MQTTCredentials{}, src, err
@@ -165,7 +163,7 @@ func (c sasCommand) dpsCredentials(f *sasFlags, expiry time.Time) (cloud.MQTTCre
 // dpsKeys picks the DPS key and where it came from: a flag before the
 // environment, the device's own key before a group key. Two keys given
 // the same way are refused rather than one silently chosen.
-func (c sasCommand) dpsKeys(f *sasFlags) (devKey, groupKey, src string, err error) {
+func (c sasCommand) dpsKeys(f *sasSettings) (devKey, groupKey, src string, err error) {
 	switch {
 	case f.devK != "" && f.groupKey != "":
 		return "", "", "--device-key", &flagError{reason: reasonCombined, other: "--group-key"}
@@ -201,20 +199,4 @@ func sourceOf(err error, fallback string, byField map[string]string) string {
 		}
 	}
 	return fallback
-}
-
-// describe renders an error as one translated line after its source.
-func describe(err error) string {
-	var fe *cloud.FieldError
-	if errors.As(err, &fe) {
-		return fe.Field + " " + lang.L(fe.Reason)
-	}
-	var flagErr *flagError
-	if errors.As(err, &flagErr) {
-		if flagErr.other != "" {
-			return lang.L(flagErr.reason) + " " + flagErr.other
-		}
-		return lang.L(flagErr.reason)
-	}
-	return err.Error()
 }

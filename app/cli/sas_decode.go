@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -28,39 +27,29 @@ type sasDecodeJSON struct {
 	SignatureValid  *bool  `json:"signatureValid,omitempty"`
 }
 
-// decode shows what a pasted token grants and until when, and with --key
-// whether it was signed with that key. A signature that does not match
-// exits 1 after printing, so scripts can rely on the status.
-func (c sasCommand) decode(ctx context.Context, args []string) int {
-	var key string
-	var asJSON bool
-	fs := flag.NewFlagSet("sas decode", flag.ContinueOnError)
-	fs.StringVar(&key, "key", "", lang.L("key to check the signature with, base64 (or set QPYHUB_KEY)"))
-	fs.BoolVar(&asJSON, "json", false, lang.L("print one JSON object"))
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), lang.L("Usage:"))
-		fmt.Fprintln(fs.Output(), "  qpyhub sas decode TOKEN|- [--key K] [--json]")
-		fmt.Fprintln(fs.Output(), lang.L("TOKEN - reads the token from standard input."))
-		fs.PrintDefaults()
+// sasDecodeFlags registers the flags of "qpyhub sas decode": it shows
+// what a pasted token grants and until when, and with --key whether it
+// was signed with that key. A signature that does not match fails after
+// printing, so scripts can rely on the status.
+func sasDecodeFlags(fs *flag.FlagSet) runFunc {
+	key := fs.String("key", "", lang.L("key to check the signature with, base64 (or set QPYHUB_KEY)"))
+	asJSON := fs.Bool("json", false, lang.L("print one JSON object"))
+	return func(ctx context.Context, c *call, words []string) error {
+		return sasCommand{c}.decode(ctx, words, *key, *asJSON)
 	}
-	words, code, done := c.parseInterspersed(fs, args)
-	if done {
-		return code
-	}
-	if len(words) == 0 {
-		return c.usageLine("TOKEN", "", lang.L(cloud.ReasonMissing))
-	}
+}
+
+func (c sasCommand) decode(ctx context.Context, words []string, key string, asJSON bool) error {
 	text := strings.Join(words, " ")
 	if text == "-" {
 		var err error
 		if text, err = c.readStdin(ctx); err != nil {
-			fmt.Fprintln(c.stderr, "qpyhub sas: "+lang.L("cannot read the token from standard input")+": "+err.Error())
-			return 1
+			return failed(lang.L("cannot read the token from standard input"), err)
 		}
 	}
 	tok, err := cloud.ParseSASToken(text)
 	if err != nil {
-		return c.fieldError("TOKEN", err)
+		return fieldError("TOKEN", err)
 	}
 	out := sasDecodeJSON{
 		Resource: tok.Resource, EncodedResource: tok.EncodedResource, KeyName: tok.KeyName,
@@ -70,19 +59,19 @@ func (c sasCommand) decode(ctx context.Context, args []string) int {
 	if key != "" {
 		ok, err := tok.Verify(key)
 		if err != nil {
-			return c.fieldError(keySrc, err)
+			return fieldError(keySrc, err)
 		}
 		out.SignatureValid = &ok
 	}
 	if asJSON {
-		code = c.writeJSON(out)
+		err = writeJSON(c.stdout, out)
 	} else {
-		code = c.printRows(decodeRows(out))
+		err = c.printRows(decodeRows(out))
 	}
-	if code == 0 && out.SignatureValid != nil && !*out.SignatureValid {
-		return 1
+	if err == nil && out.SignatureValid != nil && !*out.SignatureValid {
+		return errSaid // the output says the signature does not match
 	}
-	return code
+	return err
 }
 
 func decodeRows(d sasDecodeJSON) [][2]string {
@@ -107,21 +96,6 @@ func decodeRows(d sasDecodeJSON) [][2]string {
 		rows = append(rows, [2]string{lang.L("Signature"), sig})
 	}
 	return rows
-}
-
-// parseInterspersed parses flags that may come before or after the
-// positional words ("decode TOKEN --key K").
-func (c sasCommand) parseInterspersed(fs *flag.FlagSet, args []string) (words []string, code int, done bool) {
-	for {
-		if code, done := c.parseFlags(fs, args); done {
-			return nil, code, true
-		}
-		if fs.NArg() == 0 {
-			return words, 0, false
-		}
-		words = append(words, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 // readStdin reads the token, giving up when ctx ends.

@@ -144,13 +144,12 @@ func TestSASEnvironmentAndStdin(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			c := sasCommand{
-				stdout: &stdout, stderr: &stderr, stdin: strings.NewReader(tc.stdin), now: time.Now,
-				lookupEnv: func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok },
-			}
+			w := testWorld(&stdout, &stderr)
+			w.stdin = strings.NewReader(tc.stdin)
+			w.lookupEnv = func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			code := c.run(ctx, tc.args)
+			code := dispatch(ctx, w, append([]string{"sas"}, tc.args...))
 			if code != tc.code || !strings.Contains(stdout.String()+stderr.String(), tc.contains) {
 				t.Fatalf("exit %d (want %d)\nstdout %s\nstderr %s\nwant %q", code, tc.code, stdout.String(), stderr.String(), tc.contains)
 			}
@@ -173,11 +172,12 @@ func TestSASDecodeStdinHonoursContext(t *testing.T) {
 	r := blockingReader{release: make(chan struct{})}
 	defer close(r.release)
 	var stdout, stderr bytes.Buffer
-	c := sasCommand{stdout: &stdout, stderr: &stderr, stdin: r, now: time.Now,
-		lookupEnv: func(string) (string, bool) { return "", false }}
+	w := testWorld(&stdout, &stderr)
+	w.stdin = r
+	w.lookupEnv = func(string) (string, bool) { return "", false }
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if code := c.run(ctx, []string{"decode", "-"}); code != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "standard input") {
+	if code := dispatch(ctx, w, []string{"sas", "decode", "-"}); code != 1 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "standard input") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

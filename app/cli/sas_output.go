@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -28,31 +26,22 @@ type sasCredentialsJSON struct {
 	QuecPython     string `json:"quecpython,omitempty"`
 }
 
-// usageLine reports bad arguments in one line on stderr and returns 2.
-func (c sasCommand) usageLine(src, field, reason string) int {
-	parts := []string{"qpyhub sas", src}
-	if field != "" {
-		reason = field + " " + reason
-	}
-	fmt.Fprintln(c.stderr, strings.Join(append(parts, reason), ": "))
-	return 2
-}
-
-// fieldError reports err, blamed on src, and returns 2. Errors from
-// package cloud never hold the secret value, so the line is safe to show.
-func (c sasCommand) fieldError(src string, err error) int {
-	return c.usageLine(src, "", describe(err))
+// fieldError is a bad value, blamed on src (a flag or an environment
+// variable). Errors from package cloud never hold the secret value, so
+// the line is safe to show.
+func fieldError(src string, err error) error {
+	return badArg(src, fieldWhy(err))
 }
 
 // warnLongLifetime says on stderr when a token outlives the 30 days past
 // which a leak becomes hard to contain.
 func (c sasCommand) warnLongLifetime(expiresAt time.Time) {
 	if cloud.LifetimeWarning(expiresAt.Sub(c.now())) {
-		fmt.Fprintln(c.stderr, "qpyhub sas: "+lang.L("warning: this token is valid for more than 30 days; if it leaks it cannot be revoked except by changing the key"))
+		c.note(lang.L("warning: this token is valid for more than 30 days; if it leaks it cannot be revoked except by changing the key"))
 	}
 }
 
-func (c sasCommand) printCredentialsJSON(creds cloud.MQTTCredentials, f sasFlags) int {
+func (c sasCommand) printCredentialsJSON(creds cloud.MQTTCredentials, f *sasSettings) error {
 	out := sasCredentialsJSON{
 		Host: creds.Host, Port: creds.Port, WebSocket: creds.WebSocket, BrokerURL: creds.BrokerURL(),
 		ClientID: creds.ClientID, Username: creds.Username, Password: creds.Password,
@@ -62,20 +51,10 @@ func (c sasCommand) printCredentialsJSON(creds cloud.MQTTCredentials, f sasFlags
 	if f.snippet {
 		out.QuecPython = cloud.QuecPythonSnippet(creds, f.keepalive)
 	}
-	return c.writeJSON(out)
+	return writeJSON(c.stdout, out)
 }
 
-func (c sasCommand) writeJSON(v any) int {
-	enc := json.NewEncoder(c.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		fmt.Fprintln(c.stderr, "qpyhub sas: "+lang.L("cannot write the output")+": "+err.Error())
-		return 1
-	}
-	return 0
-}
-
-func (c sasCommand) printCredentials(creds cloud.MQTTCredentials) int {
+func (c sasCommand) printCredentials(creds cloud.MQTTCredentials) error {
 	rows := [][2]string{
 		{lang.L("Host"), creds.Host},
 		{lang.L("Port"), fmt.Sprint(creds.Port)},
@@ -95,14 +74,13 @@ func (c sasCommand) printCredentials(creds cloud.MQTTCredentials) int {
 }
 
 // printRows prints "Label:  value" lines with the values aligned.
-func (c sasCommand) printRows(rows [][2]string) int {
+func (c sasCommand) printRows(rows [][2]string) error {
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s:\t%s\n", r[0], r[1])
 	}
 	if err := tw.Flush(); err != nil {
-		fmt.Fprintln(c.stderr, "qpyhub sas: "+lang.L("cannot write the output")+": "+err.Error())
-		return 1
+		return outputFailed(err)
 	}
-	return 0
+	return nil
 }

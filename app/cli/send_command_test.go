@@ -35,7 +35,7 @@ func TestSendTelemetry(t *testing.T) {
 			args := append([]string{"--ca", dh.caFile, "--server", dh.hub.MQTTAddr()}, tt.extra...)
 			args = append(args, tt.payload)
 			var stdout, stderr bytes.Buffer
-			if code := runSend(ctx, args, &stdout, &stderr); code != 0 {
+			if code := runCommand(ctx, "send", args, &stdout, &stderr); code != 0 {
 				t.Fatalf("exit = %d, stderr %q", code, stderr.String())
 			}
 			msgs := dh.hub.Telemetry("send-dev", time.Time{})
@@ -64,7 +64,7 @@ func TestSendConnectFailures(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			var stdout, stderr bytes.Buffer
-			code := runSend(ctx, []string{"--connection-string", tt.connStr, "--ca", tt.caFile, "--server", dh.hub.MQTTAddr(), "x"}, &stdout, &stderr)
+			code := runCommand(ctx, "send", []string{"--connection-string", tt.connStr, "--ca", tt.caFile, "--server", dh.hub.MQTTAddr(), "x"}, &stdout, &stderr)
 			if code != 1 || !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("exit = %d, stderr %q; want 1 and %q", code, stderr.String(), tt.want)
 			}
@@ -76,13 +76,15 @@ func TestSendConnectFailures(t *testing.T) {
 }
 
 // A session that gave the device up says so in the words the window uses,
-// not as the package's own error text.
-func TestSessionErrorTextGivesTheReason(t *testing.T) {
-	err := fmt.Errorf("send: %w", &hubclient.EndedError{Reason: hubclient.ReasonDisplaced})
-	if got := sessionErrorText(err); got != lang.L(hubclient.ReasonDisplaced) {
-		t.Errorf("text = %q, want the translated reason", got)
+// not as the package's own error text; any other failure keeps the
+// command's own words with the cause.
+func TestSendFailureGivesTheSessionsReason(t *testing.T) {
+	err := failedUnlessKnown(lang.L("the hub did not acknowledge the message"), fmt.Errorf("send: %w", &hubclient.EndedError{Reason: hubclient.ReasonDisplaced}))
+	if got := failureLine(err); !strings.HasPrefix(got, lang.L(hubclient.ReasonDisplaced)) || strings.Contains(got, "acknowledge") {
+		t.Errorf("line = %q, want the translated reason, not the command's words", got)
 	}
-	if got := sessionErrorText(errors.New("timeout")); got != "timeout" {
-		t.Errorf("text = %q, want the error as it is", got)
+	err = failedUnlessKnown(lang.L("the hub did not acknowledge the message"), errors.New("timeout"))
+	if got := failureLine(err); got != "the hub did not acknowledge the message [timeout]" {
+		t.Errorf("line = %q, want the command's words and the cause", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -37,8 +36,8 @@ func (p *portList) Set(v string) error {
 	return nil
 }
 
-// setupFlags are one "qpyhub setup" run's settings.
-type setupFlags struct {
+// setupSettings are one "qpyhub setup" run's settings.
+type setupSettings struct {
 	plan                   provision.Plan
 	ports                  portList
 	allQuectel, dps        bool
@@ -47,63 +46,14 @@ type setupFlags struct {
 	proxy                  hubConnFlags // only its proxy fields
 }
 
-// setupCommand is one run of "qpyhub setup"; listPorts is the outside world.
-type setupCommand struct {
-	listPorts      func() ([]ports.Port, error)
-	stdout, stderr io.Writer
-}
+// setupCommand is one run of "qpyhub setup".
+type setupCommand struct{ *call }
 
-// runSetup checks, identifies, writes and verifies modules.
-func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	return setupCommand{listPorts: ports.List, stdout: stdout, stderr: stderr}.run(ctx, args)
-}
-
-func (c setupCommand) run(ctx context.Context, args []string) int {
-	f, code := c.parse(args)
-	if f == nil {
-		return code
-	}
-	if code := c.resolvePorts(f); code != 0 {
-		return code
-	}
-	if f.restore {
-		return c.restore(ctx, f.ports)
-	}
-	if err := f.plan.Validate(f.ports); err != nil {
-		var pe *provision.PlanError
-		errors.As(err, &pe)
-		return badArgument(c.stderr, "setup", setupFlagOf(pe.Field), lang.L(pe.Reason))
-	}
-	if err := provision.CheckRecordFile(f.plan.RecordFile); err != nil {
-		var se *provision.StageError
-		errors.As(err, &se)
-		return badArgument(c.stderr, "setup", "--record:", setupErrorText(se.Phrase, se.Detail, se.Advice))
-	}
-	progress := func(p provision.Progress) { c.printProgress(p) }
-	if f.asJSON {
-		progress = nil
-	}
-	results := provision.Run(ctx, f.plan, f.ports, progress)
-	if f.asJSON {
-		enc := json.NewEncoder(c.stdout)
-		for _, r := range results {
-			enc.Encode(r)
-		}
-	} else {
-		c.printSummary(results)
-	}
-	for _, r := range results {
-		if !r.Online() {
-			return 1
-		}
-	}
-	return 0
-}
-
-func (c setupCommand) parse(args []string) (*setupFlags, int) {
-	f := &setupFlags{}
+// setupFlags registers the flags of "qpyhub setup": it checks,
+// identifies, writes and verifies modules.
+func setupFlags(fs *flag.FlagSet) runFunc {
+	f := &setupSettings{}
 	p := &f.plan
-	fs := flag.NewFlagSet("setup", flag.ContinueOnError)
 	fs.Var(&f.ports, "port", lang.L("REPL port of a module (repeatable, or comma-separated)"))
 	fs.BoolVar(&f.allQuectel, "all-quectel", false, lang.L("set up every Quectel module plugged in"))
 	fs.StringVar(&p.ConnectionString, "connection-string", "", lang.L("device connection string (or set QPYHUB_CONNECTION_STRING); one module"))
@@ -127,31 +77,64 @@ func (c setupCommand) parse(args []string) (*setupFlags, int) {
 	fs.BoolVar(&p.OverrideCheck, "override-check", false, lang.L("go on when the module check finds a problem"))
 	fs.StringVar(&f.proxy.proxy, "proxy", "", lang.L("reach Azure from this PC through this HTTP proxy, http://[user@]host:port (password in QPYHUB_PROXY_PASSWORD)"))
 	fs.BoolVar(&f.proxy.proxyFromEnv, "proxy-from-env", false, lang.L("reach Azure from this PC through the proxy named by HTTPS_PROXY and NO_PROXY"))
+	fs.BoolVar(&p.KeepMain, "keep-main", false, lang.L("keep the module's own /usr/main.py: write only the library and the config, prove the identity from the REPL, then restart the module so its own application runs"))
 	fs.BoolVar(&f.restore, "restore", false, lang.L("put the module's own main.py back and remove the program"))
-	fs.Usage = func() {
-		printCommandHelp(c.stdout, fs, "qpyhub setup --port P|--all-quectel (--connection-string CS | --hub-connection-string HCS | --dps --id-scope S --group-key K) [flags]",
-			lang.L("Checks each module, gets its identity, writes the program and its credentials to /usr, restarts it and waits until it is online."))
-		printSetupFields(c.stdout)
+	return func(ctx context.Context, c *call, _ []string) error {
+		return setupCommand{c}.run(ctx, f)
 	}
-	if code, done := parseCommandFlags(fs, args, c.stderr); done {
-		return nil, code
+}
+
+func (c setupCommand) run(ctx context.Context, f *setupSettings) error {
+	if f.restore && f.plan.KeepMain {
+		return badArg("--keep-main", lang.L("is not for --restore: restore finds by itself whether a setup kept main.py"))
 	}
-	if fs.NArg() > 0 {
-		return nil, badArgument(c.stderr, "setup", quote(fs.Arg(0)), lang.L("is not a flag; setup takes no arguments"))
+	if err := c.complete(f); err != nil {
+		return err
 	}
-	if code := c.complete(f); code != 0 {
-		return nil, code
+	if err := c.resolvePorts(f); err != nil {
+		return err
 	}
-	return f, 0
+	if f.restore {
+		return c.restore(ctx, f.ports)
+	}
+	if err := f.plan.Validate(f.ports); err != nil {
+		var pe *provision.PlanError
+		errors.As(err, &pe)
+		return badArg(setupFlagOf(pe.Field), lang.L(pe.Reason))
+	}
+	if err := provision.CheckRecordFile(f.plan.RecordFile); err != nil {
+		var se *provision.StageError
+		errors.As(err, &se)
+		return badArg("--record", stageText(se.Message, se.Detail, se.NextStep))
+	}
+	progress := func(p provision.Progress) { c.printProgress(p) }
+	if f.asJSON {
+		progress = nil
+	}
+	results := provision.Run(ctx, f.plan, f.ports, progress)
+	if f.asJSON {
+		enc := json.NewEncoder(c.stdout)
+		for _, r := range results {
+			enc.Encode(r)
+		}
+	} else {
+		c.printSummary(results)
+	}
+	for _, r := range results {
+		if !r.Online() {
+			return errSaid // the results say which module failed and why
+		}
+	}
+	return nil
 }
 
 // complete fills secrets from the environment, picks the identity mode
 // and reads the files the flags name.
-func (c setupCommand) complete(f *setupFlags) int {
+func (c setupCommand) complete(f *setupSettings) error {
 	p := &f.plan
-	p.HubConnectionString = orEnv(p.HubConnectionString, envHubConnectionString)
-	p.GroupKey = orEnv(p.GroupKey, envGroupKey)
-	p.CheckConnectionString = orEnv(p.CheckConnectionString, envCheckConnectionString)
+	p.HubConnectionString = c.orEnv(p.HubConnectionString, envHubConnectionString)
+	p.GroupKey = c.orEnv(p.GroupKey, envGroupKey)
+	p.CheckConnectionString = c.orEnv(p.CheckConnectionString, envCheckConnectionString)
 	chosen := 0
 	for _, on := range []bool{p.ConnectionString != "", p.HubConnectionString != "", f.dps} {
 		if on {
@@ -160,15 +143,15 @@ func (c setupCommand) complete(f *setupFlags) int {
 	}
 	switch {
 	case chosen > 1:
-		return badArgument(c.stderr, "setup", "--connection-string", lang.L("give only one of --connection-string, --hub-connection-string and --dps"))
+		return badArg("--connection-string", lang.L("give only one of --connection-string, --hub-connection-string and --dps"))
 	case f.dps:
 		p.Mode = provision.IdentityDPS
 	case p.HubConnectionString != "":
 		p.Mode = provision.IdentityRegistry
 	default:
-		p.Mode, p.ConnectionString = provision.IdentityDevice, orEnv(p.ConnectionString, envConnectionString)
+		p.Mode, p.ConnectionString = provision.IdentityDevice, c.orEnv(p.ConnectionString, envConnectionString)
 		if p.ConnectionString == "" && !f.restore {
-			return badArgument(c.stderr, "setup", "--connection-string", lang.L(provision.ReasonNoMode))
+			return badArg("--connection-string", lang.L(provision.ReasonNoMode))
 		}
 	}
 	if f.tokenTTL != "" {
@@ -176,46 +159,46 @@ func (c setupCommand) complete(f *setupFlags) int {
 		if err != nil {
 			var fe *cloud.FieldError
 			errors.As(err, &fe)
-			return badArgument(c.stderr, "setup", "--token-ttl", lang.L(fe.Reason))
+			return badArg("--token-ttl", lang.L(fe.Reason))
 		}
 		p.TokenTTL = ttl
 	}
-	if p.VerifyTimeout <= 0 {
-		return badArgument(c.stderr, "setup", "--verify-timeout", lang.L("must be longer than zero, for example 2m"))
+	if err := checkPositive("--verify-timeout", p.VerifyTimeout, "2m"); err != nil {
+		return err
 	}
 	if f.caFile != "" {
 		pem, err := os.ReadFile(f.caFile)
 		if err != nil || !strings.Contains(string(pem), "-----BEGIN CERTIFICATE-----") {
-			return badArgument(c.stderr, "setup", "--ca", lang.L("cannot be read as a PEM certificate file"))
+			return badArg("--ca", lang.L("cannot be read as a PEM certificate file"))
 		}
 		p.CAPEM = pem
 	}
 	if f.rest != "" && !strings.HasPrefix(f.rest, "https://") {
-		return badArgument(c.stderr, "setup", "--rest", lang.L("must be an https:// address"))
+		return badArg("--rest", lang.L("must be an https:// address"))
 	}
 	p.ServiceURL = f.rest
 	proxy, flagName, err := f.proxy.proxyFunc()
 	if err != nil {
-		return badArgument(c.stderr, "setup", flagName, err.Error())
+		return badArg(flagName, err.Error())
 	}
 	p.Proxy = proxy // nil: HTTPS as the default transport does, DPS directly
-	return 0
+	return nil
 }
 
-func orEnv(v, name string) string {
+// orEnv is v, or else the environment variable's value.
+func (c setupCommand) orEnv(v, name string) string {
 	if v != "" {
 		return v
 	}
-	return os.Getenv(name)
+	return c.env(name)
 }
 
 // resolvePorts adds the Quectel REPL ports for --all-quectel.
-func (c setupCommand) resolvePorts(f *setupFlags) int {
+func (c setupCommand) resolvePorts(f *setupSettings) error {
 	if f.allQuectel {
 		list, err := c.listPorts()
 		if err != nil {
-			fmt.Fprintln(c.stderr, portsErrorLine(err))
-			return 1
+			return failedUnlessKnown(lang.L("Could not list the serial ports"), err)
 		}
 		for _, p := range ports.ReplPorts(list) {
 			if p.IsQuectel {
@@ -223,14 +206,13 @@ func (c setupCommand) resolvePorts(f *setupFlags) int {
 			}
 		}
 		if len(f.ports) == 0 {
-			fmt.Fprintln(c.stderr, lang.L("No Quectel module with a REPL port is plugged in: check the cable, or name the port with --port"))
-			return 1
+			return failed(lang.L("No Quectel module with a REPL port is plugged in: check the cable, or name the port with --port"), nil)
 		}
 	}
 	if len(f.ports) == 0 {
-		return badArgument(c.stderr, "setup", "--port", lang.L("is missing: name the module's REPL port, or use --all-quectel"))
+		return badArg("--port", lang.L("is missing: name the module's REPL port, or use --all-quectel"))
 	}
-	return 0
+	return nil
 }
 
 // setupFlagOf names the flag behind a plan field.
@@ -260,24 +242,20 @@ func setupFlagOf(field string) string {
 	return "--port"
 }
 
-// restore undoes the setup on each port, one after the other.
-func (c setupCommand) restore(ctx context.Context, list []string) int {
-	code := 0
+// restore undoes the setup on each port, one after the other, with one
+// line for each port where it failed.
+func (c setupCommand) restore(ctx context.Context, list []string) error {
+	var failures error
 	for _, port := range list {
 		err := provision.Restore(ctx, port)
 		if err == nil {
 			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: restored", map[string]any{"Port": port}))
 			continue
 		}
-		code = 1
-		var se *provision.StageError
-		if errors.As(err, &se) {
-			fmt.Fprintln(c.stderr, port+": "+setupErrorText(se.Phrase, se.Detail, se.Advice))
-		} else {
-			fmt.Fprintln(c.stderr, port+": "+err.Error())
-		}
+		c.failAbout(port, err)
+		failures = errSaid
 	}
-	return code
+	return failures
 }
 
 // printProgress shows stage changes; the write's byte counts are left out.
@@ -301,7 +279,8 @@ func (c setupCommand) printSummary(results []provision.Result) {
 	for _, r := range results {
 		if !r.Online() {
 			fmt.Fprintln(c.stdout, lang.L("{{.Port}}: failed at {{.Stage}}: {{.Error}}",
-				map[string]any{"Port": r.Port, "Stage": lang.L(r.Stage), "Error": setupErrorText(r.Error, r.Detail, r.Advice)}))
+				map[string]any{"Port": r.Port, "Stage": lang.L(r.Stage), "Error": stageText(r.Error, r.Detail, r.Advice)}))
+			c.printRuns(r)
 			continue
 		}
 		online++
@@ -312,6 +291,7 @@ func (c setupCommand) printSummary(results []provision.Result) {
 		} else if r.Confirmation != "" {
 			fmt.Fprintln(c.stdout, "  "+lang.L("confirmed by the hub: {{.How}}", map[string]any{"How": lang.L(r.Confirmation)}))
 		}
+		c.printRuns(r)
 		if note := provision.TLSNote(r.TLS); note != "" {
 			line := "  " + lang.L(note)
 			if r.TLSReason != "" {
@@ -323,14 +303,10 @@ func (c setupCommand) printSummary(results []provision.Result) {
 	fmt.Fprintln(c.stdout, lang.L("{{.Online}} of {{.Total}} modules online", map[string]any{"Online": online, "Total": len(results)}))
 }
 
-// setupErrorText is cause (detail): next step, translated.
-func setupErrorText(phrase, detail, advice string) string {
-	s := lang.L(phrase)
-	if detail != "" {
-		s += " (" + detail + ")"
+// printRuns says what the module starts at boot now, when the setup got
+// far enough to decide it.
+func (c setupCommand) printRuns(r provision.Result) {
+	if note := provision.RunsNote(r.Runs); note != "" {
+		fmt.Fprintln(c.stdout, "  "+lang.L(note))
 	}
-	if advice != "" {
-		s += ": " + lang.L(advice)
-	}
-	return s
 }

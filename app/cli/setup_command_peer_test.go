@@ -54,7 +54,7 @@ func TestRunSetupJSONTwoModulesOneWithoutSIM(t *testing.T) {
 	record := filepath.Join(t.TempDir(), "tray.csv")
 	t.Setenv(envHubConnectionString, hub.PolicyConnectionString("iothubowner"))
 	var out, errOut bytes.Buffer
-	code := runSetup(ctx, []string{"--port", good.Path(), "--port", bad.Path(), "--json", "--record", record,
+	code := runCommand(ctx, "setup", []string{"--port", good.Path(), "--port", bad.Path(), "--json", "--record", record,
 		"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}, &out, &errOut)
 	var objs []map[string]any
 	for dec := json.NewDecoder(&out); dec.More(); {
@@ -142,7 +142,7 @@ func TestSetupUnwritableRecordRefusedBeforeModule(t *testing.T) {
 		}
 		t.Setenv(envHubConnectionString, hub.PolicyConnectionString("iothubowner"))
 		var out, errOut bytes.Buffer
-		code := runSetup(ctx, []string{"--port", peer.Path(), "--record", record,
+		code := runCommand(ctx, "setup", []string{"--port", peer.Path(), "--record", record,
 			"--server", hub.MQTTAddr(), "--ca", ca, "--rest", hub.HTTPURL()}, &out, &errOut)
 		line := strings.TrimSpace(errOut.String())
 		if code != 2 || out.Len() != 0 || strings.Contains(line, "\n") || !strings.HasPrefix(line, "qpyhub setup: --record: ") {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"reflect"
 	"slices"
@@ -35,11 +36,13 @@ func TestSetupBadArguments(t *testing.T) {
 		{"stray argument", []string{"--port", "/dev/x", "extra"}, "extra"},
 		{"socks proxy", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "socks5://proxy.corp:1080"}, "--proxy"},
 		{"two proxies", []string{"--port", "/dev/x", "--connection-string", device, "--proxy", "http://proxy.corp:3128", "--proxy-from-env"}, "--proxy"},
+		{"keep-main with restore", []string{"--port", "/dev/x", "--keep-main", "--restore"}, "--keep-main"},
+		{"keep-main not a switch value", []string{"--port", "/dev/x", "--connection-string", device, "--keep-main=sometimes"}, "--keep-main"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			code := runSetup(context.Background(), tc.args, &out, &errOut)
+			code := runCommand(context.Background(), "setup", tc.args, &out, &errOut)
 			line := strings.TrimSpace(errOut.String())
 			if code != 2 || out.Len() != 0 || line == "" || strings.Contains(line, "\n") || !strings.Contains(line, tc.flag) {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want 2 and one line naming %s", code, out.String(), errOut.String(), tc.flag)
@@ -60,20 +63,24 @@ func TestSetupAllQuectelPicksQuectelREPLPorts(t *testing.T) {
 		{Name: "/dev/ttyUSB7", IsQuectel: true, Role: ports.RoleREPL, Location: "1-2"},
 		{Name: "/dev/ttyACM0", Role: ports.RoleREPL, Location: "2-1"},
 	}
-	c := setupCommand{listPorts: func() ([]ports.Port, error) { return list, nil }, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
-	f := &setupFlags{allQuectel: true}
-	if code := c.resolvePorts(f); code != 0 || strings.Join(f.ports, " ") != "/dev/ttyUSB2 /dev/ttyUSB7" {
-		t.Fatalf("code %d, ports %v", code, f.ports)
+	setupWith := func(list func() ([]ports.Port, error)) setupCommand {
+		w := testWorld(&bytes.Buffer{}, &bytes.Buffer{})
+		w.listPorts = list
+		return setupCommand{&call{name: "setup", world: w}}
+	}
+	f := &setupSettings{allQuectel: true}
+	if err := setupWith(func() ([]ports.Port, error) { return list, nil }).resolvePorts(f); err != nil || strings.Join(f.ports, " ") != "/dev/ttyUSB2 /dev/ttyUSB7" {
+		t.Fatalf("error %v, ports %v", err, f.ports)
 	}
 
-	var errOut bytes.Buffer
-	c = setupCommand{listPorts: func() ([]ports.Port, error) { return list[3:], nil }, stdout: &bytes.Buffer{}, stderr: &errOut}
-	if code := c.resolvePorts(&setupFlags{allQuectel: true}); code != 1 || !strings.Contains(errOut.String(), "--port") {
-		t.Fatalf("no Quectel module: code %d, stderr %q", code, errOut.String())
+	var bad *usageError
+	err := setupWith(func() ([]ports.Port, error) { return list[3:], nil }).resolvePorts(&setupSettings{allQuectel: true})
+	if err == nil || errors.As(err, &bad) || !strings.Contains(failureLine(err), "--port") {
+		t.Fatalf("no Quectel module: error %v, want a failure naming --port", err)
 	}
-	c.listPorts = func() ([]ports.Port, error) { return nil, errors.New("no sysfs") }
-	if code := c.resolvePorts(&setupFlags{allQuectel: true}); code != 1 {
-		t.Fatalf("listing failed: code %d", code)
+	err = setupWith(func() ([]ports.Port, error) { return nil, errors.New("no sysfs") }).resolvePorts(&setupSettings{allQuectel: true})
+	if err == nil || errors.As(err, &bad) || !strings.Contains(failureLine(err), "no sysfs") {
+		t.Fatalf("listing failed: error %v, want a failure with the cause", err)
 	}
 }
 
@@ -105,7 +112,7 @@ func TestSetupPhrasesTranslated(t *testing.T) {
 // (--json) and of a record line, in both languages.
 func TestSetupHelpDescribesEveryField(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := runSetup(context.Background(), []string{"--help"}, &out, &errOut); code != 0 || errOut.Len() != 0 {
+	if code := runCommand(context.Background(), "setup", []string{"--help"}, &out, &errOut); code != 0 || errOut.Len() != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 	described := map[string]bool{}
@@ -185,16 +192,20 @@ func TestReadmeSetupFieldTable(t *testing.T) {
 // went, with the sentences the Setup screen shows.
 func TestSetupSummaryShowsConfirmedAndTLS(t *testing.T) {
 	var out bytes.Buffer
-	setupCommand{stdout: &out}.printSummary([]provision.Result{
+	setupCommand{&call{name: "setup", world: testWorld(&out, io.Discard)}}.printSummary([]provision.Result{
 		{Port: "COM5", DeviceID: "d1", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedCloud,
 			Confirmation: provision.ConfirmTwin, TLS: provision.TLSVerified},
 		{Port: "COM6", DeviceID: "d2", Hub: "h", Result: provision.ResultOnline, Confirmed: provision.ConfirmedModule,
-			TLS: provision.TLSUnverified, TLSReason: "firmware ussl takes no CA"},
+			TLS: provision.TLSUnverified, TLSReason: "firmware ussl takes no CA", Runs: provision.RunsOwnMain},
+		{Port: "COM7", Result: provision.ResultFailed, Stage: provision.StageWrite, Error: provision.PhraseMainIsLauncher, Runs: provision.RunsOwnMain},
 	})
 	text := out.String()
+	if strings.Count(text, provision.NoteRunsOwnMain) != 2 || strings.Contains(text, provision.NoteRunsCheckProgram) {
+		t.Errorf("the summary says what the modules run wrongly:\n%s", text)
+	}
 	for _, want := range []string{"COM5: online, device d1 on h", "confirmed by the hub: " + provision.ConfirmTwin, provision.NoteTLSVerified,
 		"COM6: online, device d2 on h", provision.NoteConfirmedByModule, provision.NoteTLSUnverified + " (firmware ussl takes no CA)",
-		"2 of 2 modules online"} {
+		"  " + provision.NoteRunsOwnMain, "2 of 3 modules online"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, text)
 		}

@@ -30,6 +30,7 @@ var setupFields = []setupField{
 	{"time", "when the module finished, UTC (record only)"},
 	{"started, finished", "when the module's setup started and finished (--json only)"},
 	{"tokenExpires", "when the written token expires (--json, with --token-ttl)"},
+	{"runs", "what the module starts at boot: own-main (its own main.py, kept by --keep-main) or check-program (qpyhub's check program); empty when the setup failed before it changed main.py"},
 	{"warnings, backedUp, checkOverridden", "warnings as sentences; whether the module's own main.py was kept as main.py.qpyhub-bak; the module check's problem that --override-check passed (--json only)"},
 }
 

@@ -11,6 +11,7 @@ import (
 	"qpyhub/app/applog"
 	"qpyhub/device/ports"
 	"qpyhub/ui"
+	"qpyhub/ui/console"
 )
 
 // recentLogLines is how many warnings and errors a support request
@@ -22,8 +23,8 @@ const recentLogLines = 20
 type diagnostics struct {
 	version   string
 	logDir    string
-	hub       ui.LocalHub // nil when the local hub is not running
-	hubErr    error       // why it is not
+	hub       console.LocalHub // nil when the local hub is not running
+	hubErr    error            // why it is not
 	listPorts func() ([]ports.Port, error)
 }
 

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"qpyhub/app/secretstore"
-	"qpyhub/ui"
+	"qpyhub/ui/widgets"
 )
 
 // keyStoreService names qpyhub's entries in the OS credential store.
@@ -17,7 +17,7 @@ const keyStoreService = "qpyhub"
 // a sentence for the user.
 type keyStore struct{ store secretstore.Store }
 
-func newKeyStore() ui.KeyStore { return keyStore{store: secretstore.New(keyStoreService)} }
+func newKeyStore() widgets.KeyStore { return keyStore{store: secretstore.New(keyStoreService)} }
 
 func (k keyStore) Available() error { return forUser(k.store.Available()) }
 

@@ -18,7 +18,7 @@ import (
 	"qpyhub/cloud"
 	"qpyhub/cloud/hubclient"
 	"qpyhub/cloud/hubsim"
-	"qpyhub/ui"
+	"qpyhub/ui/console"
 )
 
 // demoDevice is the device a fresh local hub starts with, so the console
@@ -30,7 +30,7 @@ const demoDevice = "demo-device"
 var localHubPorts = struct{ mqtt, ws, http string }{"127.0.0.1:8883", "127.0.0.1:8443", "127.0.0.1:8080"}
 
 // localHub is the in-process IoT Hub stand-in behind the console's local
-// mode. It implements ui.LocalHub.
+// mode. It implements console.LocalHub.
 type localHub struct {
 	srv   *hubsim.Server
 	roots *x509.CertPool
@@ -126,7 +126,7 @@ func (h *localHub) DeviceConnectionString(id string) (string, error) {
 	return h.srv.DeviceConnectionString(id)
 }
 
-func (h *localHub) SendC2D(id string, msg ui.CloudMessage) error {
+func (h *localHub) SendC2D(id string, msg console.CloudMessage) error {
 	return h.srv.SendC2D(id, hubsim.C2DMessage{
 		Payload: msg.Payload, Properties: msg.Properties,
 		MessageID: msg.MessageID, CorrelationID: msg.CorrelationID, ContentType: msg.ContentType,
@@ -149,8 +149,8 @@ type sessionFactory struct {
 	proxy *netproxy.Choice // the Settings screen's proxy; nil = none
 }
 
-// NewSession implements ui.DeviceSessionFactory.
-func (f sessionFactory) NewSession(target ui.SessionTarget) (ui.DeviceSession, error) {
+// NewSession implements console.DeviceSessionFactory.
+func (f sessionFactory) NewSession(target console.SessionTarget) (console.DeviceSession, error) {
 	cfg := hubclient.Config{Identity: target.Identity, WebSocket: target.WebSocket, CAFile: target.CAFile}
 	if target.LocalDevice != "" {
 		if f.local == nil {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"qpyhub/cloud/hubclient"
-	"qpyhub/ui"
+	"qpyhub/ui/console"
 )
 
 // TestLocalHubDeliversC2DToARealSession starts the local hub as the window
@@ -31,7 +31,7 @@ func TestLocalHubDeliversC2DToARealSession(t *testing.T) {
 		t.Fatalf("registry file: %v (mode %v); it holds keys and must be private", err, info)
 	}
 
-	session, err := sessionFactory{local: hub}.NewSession(ui.SessionTarget{LocalDevice: demoDevice})
+	session, err := sessionFactory{local: hub}.NewSession(console.SessionTarget{LocalDevice: demoDevice})
 	if err != nil {
 		t.Fatalf("NewSession: %v", err)
 	}
@@ -39,7 +39,7 @@ func TestLocalHubDeliversC2DToARealSession(t *testing.T) {
 	if err := session.Connect(ctx); err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
-	if err := hub.SendC2D(demoDevice, ui.CloudMessage{Payload: []byte(`{"blink":3}`), Properties: map[string]string{"priority": "high"}}); err != nil {
+	if err := hub.SendC2D(demoDevice, console.CloudMessage{Payload: []byte(`{"blink":3}`), Properties: map[string]string{"priority": "high"}}); err != nil {
 		t.Fatalf("SendC2D: %v", err)
 	}
 	for {

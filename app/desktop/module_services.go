@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"qpyhub/device/probe"
 	"qpyhub/device/repl"
 	"qpyhub/ui"
+	"qpyhub/ui/module"
+	"qpyhub/ui/widgets"
 )
 
 // portPollEvery is how often the port list is read again: quick enough
@@ -73,9 +76,9 @@ func (m *moduleServices) take(port, holder string) error {
 		m.holders[port] = holder
 		return nil
 	case holderTerminal:
-		return ui.ErrTerminalHoldsPort
+		return widgets.ErrTerminalHoldsPort
 	}
-	return ui.ErrPortBusy
+	return widgets.ErrPortBusy
 }
 
 func (m *moduleServices) give(port string) {
@@ -87,7 +90,7 @@ func (m *moduleServices) give(port string) {
 // withSession opens port for one operation and closes it afterwards.
 func (m *moduleServices) withSession(ctx context.Context, port string, op func(*repl.Session) error) error {
 	if port == "" {
-		return ui.ErrNoModulePort
+		return widgets.ErrNoModulePort
 	}
 	if err := m.take(port, holderOperation); err != nil {
 		return err
@@ -131,9 +134,9 @@ func (m *moduleServices) Check(ctx context.Context, port string) (probe.Report, 
 }
 
 // Files returns the file operations; they share the port rules.
-func (m *moduleServices) Files() ui.ModuleFiles { return moduleFiles{m} }
+func (m *moduleServices) Files() module.Files { return moduleFiles{m} }
 
-// moduleFiles is ui.ModuleFiles over modfs, one session per call.
+// moduleFiles is module.Files over modfs, one session per call.
 type moduleFiles struct{ m *moduleServices }
 
 func (f moduleFiles) fs(ctx context.Context, port string, op func(*modfs.FS) error) error {
@@ -171,11 +174,21 @@ func (f moduleFiles) Run(ctx context.Context, port, path string) (stdout, stderr
 	return stdout, stderr, err
 }
 
+func (f moduleFiles) PlanSync(ctx context.Context, port string, local iofs.FS, dir string, opts modfs.SyncOptions) (plan modfs.SyncPlan, err error) {
+	err = f.fs(ctx, port, func(fs *modfs.FS) error { plan, err = fs.PlanSync(ctx, local, dir, opts); return err })
+	return plan, err
+}
+
+func (f moduleFiles) ApplySync(ctx context.Context, port string, local iofs.FS, plan modfs.SyncPlan, progress func(modfs.SyncEvent)) (done []modfs.SyncItem, err error) {
+	err = f.fs(ctx, port, func(fs *modfs.FS) error { done, err = fs.ApplySync(ctx, local, plan, progress); return err })
+	return done, err
+}
+
 // Open hands the port to the terminal until the session is closed or
 // the port goes away.
 func (m *moduleServices) Open(ctx context.Context, port string) (ui.TerminalSession, error) {
 	if port == "" {
-		return nil, ui.ErrNoModulePort
+		return nil, widgets.ErrNoModulePort
 	}
 	if err := m.take(port, holderTerminal); err != nil {
 		return nil, err

@@ -15,7 +15,7 @@ import (
 	"qpyhub/device/modfs"
 	"qpyhub/device/repl"
 	"qpyhub/device/testpeer"
-	"qpyhub/ui"
+	"qpyhub/ui/widgets"
 )
 
 func startModulePeer(t *testing.T, scenario map[string]any) *testpeer.Peer {
@@ -148,10 +148,10 @@ func TestModuleServicesTerminalHoldsThePort(t *testing.T) {
 	}
 	readUntil(t, ctx, term.Output(), &seen, "42\r\n>>> ")
 
-	if _, err := m.Check(ctx, port); !errors.Is(err, ui.ErrTerminalHoldsPort) {
+	if _, err := m.Check(ctx, port); !errors.Is(err, widgets.ErrTerminalHoldsPort) {
 		t.Errorf("check while the terminal is open: %v", err)
 	}
-	if _, err := m.Files().List(ctx, port, "/usr"); !errors.Is(err, ui.ErrTerminalHoldsPort) {
+	if _, err := m.Files().List(ctx, port, "/usr"); !errors.Is(err, widgets.ErrTerminalHoldsPort) {
 		t.Errorf("list while the terminal is open: %v", err)
 	}
 
@@ -188,7 +188,7 @@ func TestModuleServicesTerminalUnplugged(t *testing.T) {
 		t.Errorf("Err after unplug: %v", term.Err())
 	}
 	// The port is free again: a check now fails on the port, not on the lock.
-	if _, err := m.Check(ctx, port); err == nil || errors.Is(err, ui.ErrTerminalHoldsPort) {
+	if _, err := m.Check(ctx, port); err == nil || errors.Is(err, widgets.ErrTerminalHoldsPort) {
 		t.Errorf("check after unplug: %v", err)
 	}
 }

@@ -9,10 +9,7 @@ import (
 	"qpyhub/device/moduleapp"
 )
 
-// ConfigPath is where the module program reads its configuration.
-const ConfigPath = "/usr/qpyhub_config.json"
-
-// configJSON builds /usr/qpyhub_config.json, checked by the rules the
+// configJSON builds the module's config file (moduleapp.ConfigPath), checked by the rules the
 // program applies on the module. It holds the key or token: it goes to
 // the module and nowhere else. With a local hub the module dials the
 // plan's server port (DPS too) and trusts the plan's CA; the hub name

@@ -133,7 +133,7 @@ func TestRestorePutsBackupBack(t *testing.T) {
 	}
 	// Nothing left to restore: a clear error, nothing changed.
 	err := Restore(ctx, peer.Path())
-	if se, ok := err.(*StageError); ok && se.Phrase == PhraseNoBackup {
+	if se, ok := err.(*StageError); ok && se.Message == PhraseNoBackup {
 		return
 	}
 	t.Fatalf("second restore: %v, want %q", err, PhraseNoBackup)

@@ -3,37 +3,46 @@ package provision
 import (
 	"errors"
 	"strings"
+
+	"qpyhub/device/moduleapp"
 )
 
 // StageError is one stage's failure: the cause and the next step as
 // constant English phrases, the dynamic values apart.
 type StageError struct {
-	Stage  string
-	Phrase string // the cause
-	Advice string // the next step; may be empty when Phrase says it
-	Detail string // dynamic values; never a secret
-	Err    error  // the underlying error, for errors.Is/As
+	Stage    string
+	Message  string // the cause
+	NextStep string // may be empty when Message says it
+	Detail   string // dynamic values; never a secret
+	Err      error  // the underlying error, for errors.Is/As
 }
 
 func (e *StageError) Error() string {
-	s := e.Stage + ": " + e.Phrase
+	s := e.Stage + ": " + e.Message
 	if e.Detail != "" {
 		s += " (" + e.Detail + ")"
 	}
-	if e.Advice != "" {
-		s += "; " + e.Advice
+	if e.NextStep != "" {
+		s += "; " + e.NextStep
 	}
 	return s
 }
 
 func (e *StageError) Unwrap() error { return e.Err }
 
+// Phrase is the cause, a constant English sentence.
+func (e *StageError) Phrase() string { return e.Message }
+
+// Advice is the next step, a constant English sentence.
+func (e *StageError) Advice() string { return e.NextStep }
+
 // fail builds a *StageError.
 func fail(stage, phrase, advice, detail string, err error) *StageError {
-	return &StageError{Stage: stage, Phrase: phrase, Advice: advice, Detail: detail, Err: err}
+	return &StageError{Stage: stage, Message: phrase, NextStep: advice, Detail: detail, Err: err}
 }
 
-// phraser is an error with a constant English sentence (repl, modfs).
+// phraser is the first half of the error contract: an error with a
+// constant English sentence (repl, modfs, probe, the cloud clients).
 type phraser interface{ Phrase() string }
 
 // describe splits err into a constant phrase and a dynamic detail: a
@@ -86,8 +95,17 @@ const (
 	AdviceCanceled          = "run the setup again for this module"
 	PhraseNoBackup          = "there is no backup of main.py on the module"
 	AdviceNoBackup          = "nothing to restore: the module's main.py was not replaced by a setup, or the backup was removed"
-	WarningLongToken        = "the token lives longer than 30 days: if it leaks it stays valid until it expires or the device key is rolled"
-	WarningConfigReadable   = "the module's file system has no file permissions: anyone with the USB cable can read the key in /usr/qpyhub_config.json"
+	// Plan.KeepMain finds qpyhub's launcher where the module's own
+	// main.py should be.
+	PhraseMainIsLauncher = "the module's main.py is qpyhub's launcher from an earlier setup: there is no application of its own to keep"
+	AdviceMainIsLauncher = "undo the earlier setup first (Undo a setup, or qpyhub setup --restore), or let the module run qpyhub's check program"
+	// The library raised while the setup proved the identity from the REPL.
+	PhraseLibraryRaised = "the library raised an error on the module"
+	AdviceLibraryRaised = "watch the module's output in the terminal: the library may need more room in /usr or newer firmware"
+	// Plan.KeepMain on a module without a main.py: nothing starts at boot.
+	WarningNoMain         = "the module has no main.py: after the restart nothing starts until your application is written as /usr/main.py"
+	WarningLongToken      = "the token lives longer than 30 days: if it leaks it stays valid until it expires or the device key is rolled"
+	WarningConfigReadable = "the module's file system has no file permissions: anyone with the USB cable can read the key in " + moduleapp.ConfigPath
 )
 
 // Module failure advice by the stage the program named in its fail line.
@@ -127,6 +145,8 @@ func Phrases() []string {
 		WarningConfigReadable, adviceForModuleStage(""), PhraseDeviceDisabled, AdviceDeviceDisabled,
 		ResultOnline, ResultFailed, ConfirmTwin, ConfirmHeartbeat, ConfirmConnection,
 		NoteConfirmedByModule, NoteTLSVerified, NoteTLSUnverified, PhraseRecordColumns, AdviceRecordColumns,
+		PhraseMainIsLauncher, AdviceMainIsLauncher, PhraseLibraryRaised, AdviceLibraryRaised, WarningNoMain,
+		NoteProving, NoteRunsOwnMain, NoteRunsCheckProgram,
 	}
 	for _, a := range moduleAdvice {
 		out = append(out, a)

@@ -70,6 +70,13 @@ type Plan struct {
 	Heartbeat     time.Duration // the module's heartbeat period; default DefaultHeartbeat
 	OverrideCheck bool          // go on when the module check finds a blocking problem
 
+	// KeepMain leaves the module's own /usr/main.py as it is: the setup
+	// writes only the library and the config, proves the identity from
+	// the REPL through the library, then restarts the module so its own
+	// application starts. false: the check program's launcher becomes
+	// main.py (the module's own is kept aside).
+	KeepMain bool
+
 	// Local hub: Server is dialled instead of the hub or DPS host (module
 	// and PC), CAPEM is trusted instead of the public roots and goes into
 	// the module's config, ServiceURL replaces https://{host} for REST.
@@ -86,6 +93,12 @@ type PlanError struct {
 }
 
 func (e *PlanError) Error() string { return e.Field + ": " + e.Reason }
+
+// Phrase is the reason, a constant English phrase said after the field.
+func (e *PlanError) Phrase() string { return e.Reason }
+
+// Advice is "": every reason says what is wanted.
+func (e *PlanError) Advice() string { return "" }
 
 // Plan reasons, constant English phrases for translation.
 const (

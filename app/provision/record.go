@@ -33,7 +33,7 @@ func recordFormatOf(path string) string {
 
 // recordColumns are the CSV header and the JSON keys, in order.
 var recordColumns = []string{"time", "port", "model", "imei", "iccid", "deviceId", "hub", "auth", "result",
-	"confirmed", "tls", "tlsReason", "stage", "error"}
+	"confirmed", "tls", "tlsReason", "stage", "error", "runs"}
 
 // Record is one line of the record file. It has no field for a key or a
 // token, so none can reach the file.
@@ -52,6 +52,7 @@ type Record struct {
 	TLSReason string `json:"tlsReason"`
 	Stage     string `json:"stage"`
 	Error     string `json:"error"`
+	Runs      string `json:"runs"`
 }
 
 // RecordOf is the record of one module's Result.
@@ -62,12 +63,12 @@ func RecordOf(r Result) Record {
 	}
 	return Record{Time: r.Finished.UTC().Format(time.RFC3339), Port: r.Port, Model: r.Model, IMEI: r.IMEI,
 		ICCID: r.ICCID, DeviceID: r.DeviceID, Hub: r.Hub, Auth: r.AuthMode, Result: r.Result,
-		Confirmed: r.Confirmed, TLS: r.TLS, TLSReason: r.TLSReason, Stage: r.Stage, Error: errText}
+		Confirmed: r.Confirmed, TLS: r.TLS, TLSReason: r.TLSReason, Stage: r.Stage, Error: errText, Runs: r.Runs}
 }
 
 func (r Record) values() []string {
 	return []string{r.Time, r.Port, r.Model, r.IMEI, r.ICCID, r.DeviceID, r.Hub, r.Auth, r.Result,
-		r.Confirmed, r.TLS, r.TLSReason, r.Stage, r.Error}
+		r.Confirmed, r.TLS, r.TLSReason, r.Stage, r.Error, r.Runs}
 }
 
 // Record file failures found before a batch starts.

@@ -162,7 +162,7 @@ func TestCheckRecordFile(t *testing.T) {
 		switch {
 		case tc.phrase == "" && err != nil:
 			t.Errorf("%s: %v", tc.path, err)
-		case tc.phrase != "" && (!errors.As(err, &se) || se.Stage != StageRecord || se.Phrase != tc.phrase || se.Advice == ""):
+		case tc.phrase != "" && (!errors.As(err, &se) || se.Stage != StageRecord || se.Message != tc.phrase || se.NextStep == ""):
 			t.Errorf("%s: %v, want %q", tc.path, err, tc.phrase)
 		}
 	}

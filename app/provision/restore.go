@@ -5,14 +5,18 @@ import (
 	"context"
 
 	"qpyhub/device/modfs"
+	"qpyhub/device/moduleapp"
 	"qpyhub/device/repl"
 )
 
 // Restore undoes a setup on the module at port: the module's own
-// main.py comes back from BackupPath (or, when it had none, the launcher
+// main.py comes back from moduleapp.BackupPath (or, when it had none, the launcher
 // is removed), and the program and its config, which holds the key, are
-// removed. Without a backup and with a main.py that is not the
-// launcher it changes nothing and fails with a *StageError (PhraseNoBackup).
+// removed. A setup that kept the module's main.py (Plan.KeepMain) left
+// no backup and a main.py that is not the launcher: then only the
+// library, the config and the DPS state go, and main.py stays as it is.
+// With none of them on the module either, it changes nothing and fails
+// with a *StageError (PhraseNoBackup).
 func Restore(ctx context.Context, port string) error {
 	s, err := repl.Open(ctx, port, repl.Options{})
 	if err != nil {
@@ -35,7 +39,7 @@ func Restore(ctx context.Context, port string) error {
 }
 
 func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
-	entries, err := fs.List(ctx, "/usr")
+	entries, err := fs.List(ctx, moduleapp.Dir)
 	if err != nil {
 		return err
 	}
@@ -50,32 +54,32 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 		}
 	}
 	switch {
-	case has["main.py.qpyhub-bak"]:
+	case has[backupName]:
 		var old bytes.Buffer
-		if _, err := fs.Get(ctx, BackupPath, &old, nil); err != nil {
+		if _, err := fs.Get(ctx, moduleapp.BackupPath, &old, nil); err != nil {
 			return err
 		}
-		if err := fs.Put(ctx, mainPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
+		if err := fs.Put(ctx, moduleapp.MainPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
 			return err
 		}
-		if err := fs.Remove(ctx, BackupPath); err != nil {
+		if err := fs.Remove(ctx, moduleapp.BackupPath); err != nil {
 			return err
 		}
-	case has["main.py"]:
+	case has[launcherName]:
 		var cur bytes.Buffer
-		if _, err := fs.Get(ctx, mainPath, &cur, nil); err != nil {
+		if _, err := fs.Get(ctx, moduleapp.MainPath, &cur, nil); err != nil {
 			return err
 		}
 		if !bytes.Equal(cur.Bytes(), launcher) {
-			return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
+			return removeLibrary(ctx, fs, has)
 		}
-		if err := fs.Remove(ctx, mainPath); err != nil {
+		if err := fs.Remove(ctx, moduleapp.MainPath); err != nil {
 			return err
 		}
 	}
 	// main.py no longer starts the program: its files can go, the config
 	// (with the key) first, and the hub DPS assigned it.
-	names := []string{"qpyhub_config.json", "qpyhub_dps.json"}
+	names := []string{configName, dpsStateName}
 	for _, f := range files {
 		if f.Name != launcherName {
 			names = append(names, f.Name)
@@ -83,7 +87,29 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 	}
 	for _, n := range names {
 		if has[n] {
-			if err := fs.Remove(ctx, "/usr/"+n); err != nil {
+			if err := fs.Remove(ctx, onModule(n)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// removeLibrary undoes a setup that kept the module's own main.py: the
+// config (with the key) first, the DPS state, then the library. main.py
+// is never touched, nor any other file.
+func removeLibrary(ctx context.Context, fs *modfs.FS, has map[string]bool) error {
+	names := []string{configName, dpsStateName, libraryName}
+	found := false
+	for _, n := range names {
+		found = found || has[n]
+	}
+	if !found {
+		return fail(StageWrite, PhraseNoBackup, AdviceNoBackup, "", ErrNoBackup)
+	}
+	for _, n := range names {
+		if has[n] {
+			if err := fs.Remove(ctx, onModule(n)); err != nil {
 				return err
 			}
 		}

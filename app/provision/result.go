@@ -92,6 +92,33 @@ func TLSNote(tls string) string {
 	return ""
 }
 
+// What the module runs after the setup (Result.Runs).
+const (
+	// RunsOwnMain: the module's own /usr/main.py, untouched (Plan.KeepMain).
+	RunsOwnMain = "own-main"
+	// RunsCheckProgram: qpyhub's check program, started by the launcher
+	// the setup wrote as main.py.
+	RunsCheckProgram = "check-program"
+)
+
+// What the technician reads about Result.Runs.
+const (
+	NoteRunsOwnMain      = "the module runs its own main.py"
+	NoteRunsCheckProgram = "the module runs qpyhub's check program"
+)
+
+// RunsNote is the sentence for a Result's Runs, "" when the setup left
+// main.py as it found it.
+func RunsNote(runs string) string {
+	switch runs {
+	case RunsOwnMain:
+		return NoteRunsOwnMain
+	case RunsCheckProgram:
+		return NoteRunsCheckProgram
+	}
+	return ""
+}
+
 // Auth modes written to the module.
 const (
 	AuthKey   = "key"
@@ -134,8 +161,13 @@ type Result struct {
 	// Warnings are constant English phrases, e.g. a long token lifetime.
 	Warnings []string `json:"warnings,omitempty"`
 	// BackedUp is true when the module's own main.py was saved to
-	// BackupPath before the launcher replaced it.
+	// moduleapp.BackupPath before the launcher replaced it.
 	BackedUp bool `json:"backedUp,omitempty"`
+	// Runs is what the module runs at boot after the setup: RunsOwnMain
+	// with Plan.KeepMain (always: its main.py is never touched), else
+	// RunsCheckProgram once the launcher is written, and "" when the
+	// setup failed before that and left main.py as it was.
+	Runs string `json:"runs"`
 }
 
 // Online reports whether the module ended online, whoever confirmed it.

@@ -80,10 +80,14 @@ func (p *pipeline) run(ctx context.Context, ports []string, progress func(Progre
 // failAll answers se for every port, before any module is touched.
 func (p *pipeline) failAll(ports []string, se *StageError) []Result {
 	results := make([]Result, len(ports))
+	runs := ""
+	if p.plan.KeepMain {
+		runs = RunsOwnMain
+	}
 	for i, port := range ports {
 		now := p.now()
 		results[i] = Result{Port: port, Result: ResultFailed, Stage: se.Stage,
-			Error: se.Phrase, Advice: se.Advice, Detail: se.Detail, Started: now, Finished: now}
+			Error: se.Message, Advice: se.NextStep, Detail: se.Detail, Started: now, Finished: now, Runs: runs}
 	}
 	return results
 }
@@ -102,6 +106,9 @@ func (p *pipeline) rootCAs() *x509.CertPool {
 // module runs every stage for one port and records the outcome.
 func (p *pipeline) module(ctx context.Context, port string, report func(Progress), rec *recorder) Result {
 	m := &moduleRun{p: p, port: port, report: report, res: Result{Port: port, Started: p.now()}}
+	if p.plan.KeepMain {
+		m.res.Runs = RunsOwnMain // its main.py is never touched
+	}
 	err := m.stages(ctx)
 	if m.session != nil {
 		m.session.Close()
@@ -156,6 +163,9 @@ func (m *moduleRun) stages(ctx context.Context) error {
 		if err := s.run(ctx); err != nil {
 			return err
 		}
+		if s.name == StageWrite && !m.p.plan.KeepMain {
+			m.res.Runs = RunsCheckProgram // the launcher, written last, is main.py now
+		}
 	}
 	return nil
 }
@@ -166,13 +176,13 @@ func (m *moduleRun) failed(ctx context.Context, err error) {
 	if !errors.As(err, &se) {
 		se = fail(StageModule, PhraseCheckFailed, "", err.Error(), err)
 	}
-	if ctx.Err() != nil && se.Phrase != PhraseCanceled {
+	if ctx.Err() != nil && se.Message != PhraseCanceled {
 		se = fail(se.Stage, PhraseCanceled, AdviceCanceled, "", ctx.Err())
 	}
 	m.res.Result = ResultFailed
-	m.res.Stage, m.res.Error, m.res.Advice = se.Stage, se.Phrase, se.Advice
+	m.res.Stage, m.res.Error, m.res.Advice = se.Stage, se.Message, se.NextStep
 	m.res.Detail = m.redact(se.Detail)
-	m.step(se.Stage, StateFailed, se.Phrase)
+	m.step(se.Stage, StateFailed, se.Message)
 }
 
 // step reports one stage's state; the fraction counts finished stages.

@@ -22,7 +22,7 @@ func (m *moduleRun) checkModule(ctx context.Context) error {
 	if err != nil {
 		var pe *probe.Error
 		if errors.As(err, &pe) {
-			return fail(StageModule, pe.Message, pe.Advice, joinDetail(pe.Detail, causeText(pe.Err)), err)
+			return fail(StageModule, pe.Message, pe.NextStep, joinDetail(pe.Detail, causeText(pe.Err)), err)
 		}
 		return fail(StageModule, PhraseCheckFailed, "", err.Error(), err)
 	}

@@ -16,8 +16,12 @@ const cloudPollInterval = time.Second
 // verify restarts the module, follows its status lines until it says
 // "online ok" (or fails, or the verify timeout passes), then asks the
 // hub. Confirmed is "cloud" when the hub showed the module; without a
-// policy that can read the hub it is honestly "module".
+// policy that can read the hub it is honestly "module". With
+// Plan.KeepMain the proof runs from the REPL instead (verifyFromREPL).
 func (m *moduleRun) verify(ctx context.Context) error {
+	if m.p.plan.KeepMain {
+		return m.verifyFromREPL(ctx)
+	}
 	checker, baseline := m.cloudBaseline(ctx)
 	resetAt := m.p.now()
 	if _, err := m.session.SoftReset(ctx); err != nil {
@@ -30,26 +34,41 @@ func (m *moduleRun) verify(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	how := confirmNone
-	if checker != nil {
-		m.step(StageVerify, StateRunning, "asking the hub")
-		how, err = checker.confirm(vctx, m.res.DeviceID, baseline, resetAt, cloudPollInterval)
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return fail(StageVerify, PhraseCanceled, AdviceCanceled, "", ctx.Err())
-		case err != nil:
-			return fail(StageVerify, PhraseCloudDisagrees, AdviceCloudDisagrees, joinDetail(m.res.DeviceID, last), err)
-		}
+	how, err := m.askHub(ctx, vctx, checker, baseline, resetAt, last)
+	if err != nil {
+		return err
 	}
+	m.online(how)
+	return nil
+}
+
+// askHub confirms from the cloud side that the module is online: how
+// the hub showed it, or confirmNone without a checker (or rights).
+func (m *moduleRun) askHub(ctx, vctx context.Context, checker *cloudChecker, baseline int, since time.Time, last string) (string, error) {
+	if checker == nil {
+		return confirmNone, nil
+	}
+	m.step(StageVerify, StateRunning, "asking the hub")
+	how, err := checker.confirm(vctx, m.res.DeviceID, baseline, since, cloudPollInterval)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return "", fail(StageVerify, PhraseCanceled, AdviceCanceled, "", ctx.Err())
+	case err != nil:
+		return "", fail(StageVerify, PhraseCloudDisagrees, AdviceCloudDisagrees, joinDetail(m.res.DeviceID, last), err)
+	}
+	return how, nil
+}
+
+// online marks the module online, confirmed as how says.
+func (m *moduleRun) online(how string) {
 	m.res.Result = ResultOnline
 	if how == confirmNone {
 		m.res.Confirmed = ConfirmedModule
 		m.step(StageVerify, StateOK, NoteConfirmedByModule)
-		return nil
+		return
 	}
 	m.res.Confirmed, m.res.Confirmation = ConfirmedCloud, how
 	m.step(StageVerify, StateOK, how)
-	return nil
 }
 
 // cloudBaseline prepares the cloud-side check: nil without a policy
@@ -102,31 +121,42 @@ func (m *moduleRun) followStatus(ctx, vctx context.Context) (string, error) {
 			phrase, detail := describe(err, PhraseReset)
 			return last, fail(StageVerify, phrase, AdviceReset, detail, err)
 		}
-		st, ok := moduleapp.ParseStatusLine(line)
-		if !ok {
-			continue
-		}
-		last = st.Stage + " " + st.State
-		if st.Detail != "" {
-			last += " " + st.Detail
-		}
-		last = m.redact(last)
-		m.takeTLS(st)
-		m.step(StageVerify, StateRunning, last)
-		switch {
-		case st.State == moduleapp.StateFail && refusedCertificate(st):
-			return last, fail(StageVerify, PhraseModuleCertificate, AdviceModuleCertificate, last, nil)
-		case st.State == moduleapp.StateFail:
-			return last, fail(StageVerify, PhraseModuleFailed, adviceForModuleStage(st.Stage), last, nil)
-		case st.Stage == moduleapp.StageDPS && st.State == moduleapp.StateOK:
-			m.takeAssignment(st.Fields)
-		case st.Stage == moduleapp.StageOnline && st.State == moduleapp.StateOK:
-			if id := st.Fields["device"]; id != "" && m.res.DeviceID == "" {
-				m.res.DeviceID = id
-			}
-			return last, nil
+		if done, err := m.takeStatus(line, &last); done || err != nil {
+			return last, err
 		}
 	}
+}
+
+// takeStatus takes one line the module printed: done once it said
+// "online ok", an error for a fail line. last becomes the line, when it
+// is a status line.
+func (m *moduleRun) takeStatus(line string, last *string) (done bool, err error) {
+	st, ok := moduleapp.ParseStatusLine(line)
+	if !ok {
+		return false, nil
+	}
+	said := st.Stage + " " + st.State
+	if st.Detail != "" {
+		said += " " + st.Detail
+	}
+	said = m.redact(said)
+	*last = said
+	m.takeTLS(st)
+	m.step(StageVerify, StateRunning, said)
+	switch {
+	case st.State == moduleapp.StateFail && refusedCertificate(st):
+		return true, fail(StageVerify, PhraseModuleCertificate, AdviceModuleCertificate, said, nil)
+	case st.State == moduleapp.StateFail:
+		return true, fail(StageVerify, PhraseModuleFailed, adviceForModuleStage(st.Stage), said, nil)
+	case st.Stage == moduleapp.StageDPS && st.State == moduleapp.StateOK:
+		m.takeAssignment(st.Fields)
+	case st.Stage == moduleapp.StageOnline && st.State == moduleapp.StateOK:
+		if id := st.Fields["device"]; id != "" && m.res.DeviceID == "" {
+			m.res.DeviceID = id
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // takeAssignment reads "hub=… device=…" from the module's dps line.

@@ -7,14 +7,7 @@ import (
 	"fmt"
 
 	"qpyhub/device/modfs"
-)
-
-// Paths on the module.
-const (
-	mainPath = "/usr/main.py"
-	// BackupPath keeps the module's own main.py while the launcher
-	// replaces it; Restore puts it back.
-	BackupPath = "/usr/main.py.qpyhub-bak"
+	"qpyhub/device/moduleapp"
 )
 
 // write backs up the module's own main.py, then writes the program, the
@@ -24,6 +17,9 @@ const (
 // A file the module already has, as on a second setup of the same
 // module, is not sent again.
 func (m *moduleRun) write(ctx context.Context) error {
+	if m.p.plan.KeepMain {
+		return m.writeLibrary(ctx) // stage_write_library.go: main.py untouched
+	}
 	files, err := m.p.program()
 	if err != nil {
 		return fail(StageWrite, PhraseWrite, AdviceWrite, err.Error(), err)
@@ -44,7 +40,7 @@ func (m *moduleRun) write(ctx context.Context) error {
 	if launcher == nil {
 		return fail(StageWrite, PhraseWrite, AdviceWrite, "the program has no main.py", nil)
 	}
-	order = append(order, ModuleFile{Name: "qpyhub_config.json", Data: cfg}, ModuleFile{Name: launcherName, Data: launcher})
+	order = append(order, ModuleFile{Name: configName, Data: cfg}, ModuleFile{Name: launcherName, Data: launcher})
 	fs := modfs.New(m.session, modfs.Options{})
 	backedUp, err := backupMain(ctx, fs, launcher)
 	if err != nil {
@@ -61,7 +57,7 @@ func (m *moduleRun) write(ctx context.Context) error {
 		progress := func(n, _ int64) {
 			m.stepFraction(StageWrite, StateRunning, f.Name, float64(done+int(n))/float64(total))
 		}
-		res, err := fs.PutFile(ctx, "/usr/"+f.Name, bytes.NewReader(f.Data), int64(len(f.Data)), modfs.PutOptions{Progress: progress})
+		res, err := fs.PutFile(ctx, onModule(f.Name), bytes.NewReader(f.Data), int64(len(f.Data)), modfs.PutOptions{Progress: progress})
 		if err != nil {
 			return m.writeFailure(err)
 		}
@@ -91,11 +87,11 @@ func (m *moduleRun) writeFailure(err error) error {
 	return fail(StageWrite, PhraseWrite, AdviceWrite, joinDetail(phrase, detail), err)
 }
 
-// backupMain saves /usr/main.py to BackupPath unless it is already the
+// backupMain saves main.py to moduleapp.BackupPath unless it is already the
 // launcher or a backup exists (the first backup is the module's own
 // program; a later one would only be ours).
 func backupMain(ctx context.Context, fs *modfs.FS, launcher []byte) (bool, error) {
-	entries, err := fs.List(ctx, "/usr")
+	entries, err := fs.List(ctx, moduleapp.Dir)
 	if err != nil {
 		return false, err
 	}
@@ -103,17 +99,17 @@ func backupMain(ctx context.Context, fs *modfs.FS, launcher []byte) (bool, error
 	for _, e := range entries {
 		has[e.Name] = !e.IsDir
 	}
-	if !has["main.py"] || has["main.py.qpyhub-bak"] {
+	if !has[launcherName] || has[backupName] {
 		return false, nil
 	}
 	var old bytes.Buffer
-	if _, err := fs.Get(ctx, mainPath, &old, nil); err != nil {
+	if _, err := fs.Get(ctx, moduleapp.MainPath, &old, nil); err != nil {
 		return false, err
 	}
 	if bytes.Equal(old.Bytes(), launcher) {
 		return false, nil
 	}
-	if err := fs.Put(ctx, BackupPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
+	if err := fs.Put(ctx, moduleapp.BackupPath, bytes.NewReader(old.Bytes()), int64(old.Len()), nil); err != nil {
 		return false, err
 	}
 	return true, nil

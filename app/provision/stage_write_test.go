@@ -3,6 +3,7 @@
 package provision
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -19,14 +20,19 @@ func TestSecondSetupSkipsUnchangedFiles(t *testing.T) {
 	cs, _ := hub.DeviceConnectionString("twice")
 	peer := startPeer(t, testpeer.Options{})
 	plan := localPlan(hub, Plan{Mode: IdentityDevice, ConnectionString: cs})
+	program, err := ModuleProgram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(program) + 1 // and the config
 	res, log := runOne(t, plan, peer.Path())
-	if !res.Online() || !strings.Contains(log.text(), "write ok 3 files\n") {
+	if !res.Online() || !strings.Contains(log.text(), fmt.Sprintf("write ok %d files\n", n)) {
 		t.Fatalf("first setup: %+v\n%s", res, log.text())
 	}
 	first := moduleFiles(t, peer.Path())
 	sent := strings.Count(string(peer.Received()), "_qpyw(b'")
 	res, log = runOne(t, plan, peer.Path())
-	if !res.Online() || !strings.Contains(log.text(), "write ok 3 files, 3 unchanged\n") {
+	if !res.Online() || !strings.Contains(log.text(), fmt.Sprintf("write ok %d files, %d unchanged\n", n, n)) {
 		t.Fatalf("second setup: %+v\n%s", res, log.text())
 	}
 	if again := strings.Count(string(peer.Received()), "_qpyw(b'"); again != sent {

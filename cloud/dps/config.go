@@ -3,7 +3,6 @@ package dps
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -63,9 +62,8 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Host == "" {
 		c.Host = cloud.DPSGlobalHost
 	}
-	var fe *cloud.FieldError
-	if err := cloud.ValidateHostName("host", c.Host); errors.As(err, &fe) {
-		return c, &ConfigError{Field: fe.Field, Reason: fe.Reason}
+	if err := cloud.ValidateHostName("host", c.Host); err != nil {
+		return c, err
 	}
 	if c.MinRetry <= 0 {
 		c.MinRetry = DefaultMinRetry
@@ -74,10 +72,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxRetry = DefaultMaxRetry
 	}
 	if c.MaxRetry < c.MinRetry {
-		return c, &ConfigError{Field: "MaxRetry", Reason: ReasonRetryRange}
+		return c, &cloud.FieldError{Field: "MaxRetry", Reason: ReasonRetryRange}
 	}
 	if c.Proxy != nil && !c.WebSocket {
-		return c, &ConfigError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
+		return c, &cloud.FieldError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
 	}
 	if c.ResponseTimeout <= 0 {
 		c.ResponseTimeout = DefaultResponseTimeout
@@ -97,20 +95,20 @@ func (c Config) brokerURL(creds cloud.MQTTCredentials) (*url.URL, error) {
 	if strings.Contains(c.ServerAddr, "://") {
 		u, err := url.Parse(c.ServerAddr)
 		if err != nil || u.Host == "" {
-			return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+			return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 		}
 		switch u.Scheme {
 		case "ssl", "tls", "mqtts", "wss":
 			return u, nil
 		}
-		return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+		return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 	}
 	creds.Host = c.Host
 	if c.ServerAddr != "" {
 		h, p, err := net.SplitHostPort(c.ServerAddr)
 		port, perr := strconv.ParseUint(p, 10, 16)
 		if err != nil || perr != nil || h == "" || port == 0 {
-			return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+			return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 		}
 		if strings.Contains(h, ":") { // an IPv6 literal keeps its brackets in a URL
 			h = "[" + h + "]"

@@ -43,7 +43,7 @@ func TestBrokerURLAndServerName(t *testing.T) {
 	}
 	for _, bad := range []string{"host-without-port", "http://x:1", "127.0.0.1:0", "127.0.0.1:99999", ":8883", "ssl://"} {
 		_, err := Config{ServerAddr: bad}.brokerURL(cloud.MQTTCredentials{})
-		var ce *ConfigError
+		var ce *cloud.FieldError
 		if !errors.As(err, &ce) || ce.Reason != ReasonBadServer {
 			t.Errorf("brokerURL(%q) error %v, want %q", bad, err, ReasonBadServer)
 		}
@@ -60,7 +60,7 @@ func TestConfigRefusesBadHost(t *testing.T) {
 	}
 	for host, reason := range tests {
 		_, err := Config{Host: host}.withDefaults()
-		var ce *ConfigError
+		var ce *cloud.FieldError
 		if !errors.As(err, &ce) || ce.Field != "host" || ce.Reason != reason {
 			t.Errorf("withDefaults(Host %q) error %v, want host %q", host, err, reason)
 		}

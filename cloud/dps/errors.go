@@ -50,14 +50,6 @@ func Reasons() []string {
 // ReasonNotAuthorized, for callers that branch with errors.Is.
 var ErrNotAuthorized = errors.New("dps: " + ReasonNotAuthorized)
 
-// ConfigError names a Config field that cannot be used.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string { return "dps: " + e.Field + " " + e.Reason }
-
 // ConnectError says why the device could not talk to DPS at all. Addr is
 // where it dialed; Err is the underlying cause, which never holds a secret.
 type ConnectError struct {
@@ -75,6 +67,12 @@ func (e *ConnectError) Error() string {
 }
 
 func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Phrase is the reason: the cause and the next step in one constant phrase.
+func (e *ConnectError) Phrase() string { return e.Reason }
+
+// Advice is "": the reason names the next step.
+func (e *ConnectError) Advice() string { return "" }
 
 // Is makes errors.Is(err, ErrNotAuthorized) work.
 func (e *ConnectError) Is(target error) bool {
@@ -105,6 +103,14 @@ func (e *RegistrationError) Error() string {
 	return s
 }
 
+// Phrase is the reason, a constant phrase; DPS's own message stays in
+// Message.
+func (e *RegistrationError) Phrase() string { return e.Reason }
+
+// Advice is "": every reason but ReasonRejected names the next step, and
+// for that one DPS's message is the best guide.
+func (e *RegistrationError) Advice() string { return "" }
+
 // refusalReason explains a DPS answer outside 2xx.
 func refusalReason(status int) string {
 	switch {
@@ -120,20 +126,8 @@ func refusalReason(status int) string {
 	return ReasonRejected
 }
 
-// classifyConnectError maps what paho and the network said to advice.
-func classifyConnectError(addr string, err error) *ConnectError {
-	ce := &ConnectError{Addr: addr, Err: err}
-	var pe *wsdial.ProxyError
-	if errors.As(err, &pe) { // the service was never reached
-		ce.Reason, ce.Err = pe.Reason, pe
-		return ce
-	}
-	ce.Reason = connectReasons[connfail.Classify(err)]
-	return ce
-}
-
 // connectReasons words each kind of failed connection for this service.
-var connectReasons = map[connfail.Kind]string{
+var connectReasons = connfail.Wording{
 	connfail.Unreachable:   ReasonUnreachable,
 	connfail.NotAuthorized: ReasonNotAuthorized,
 	connfail.Unavailable:   ReasonUnavailable,

@@ -14,6 +14,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"qpyhub/cloud"
+	"qpyhub/cloud/internal/connfail"
 	"qpyhub/cloud/internal/wsdial"
 )
 
@@ -73,12 +74,13 @@ func Register(ctx context.Context, cfg Config) (Assignment, error) {
 		})
 	}
 	client := mqtt.NewClient(opts)
-	if err := waitToken(ctx, client.Connect()); err != nil {
+	if err := connfail.Wait(ctx, client.Connect()); err != nil {
 		client.Disconnect(0)
 		if ctx.Err() != nil {
 			return Assignment{}, fmt.Errorf("dps: connect: %w", ctx.Err())
 		}
-		return Assignment{}, classifyConnectError(r.addr, err)
+		reason, cause := connfail.Reason(err, connectReasons)
+		return Assignment{}, &ConnectError{Reason: reason, Addr: r.addr, Err: cause}
 	}
 	defer client.Disconnect(disconnectQuiesce)
 	if err := r.subscribe(ctx, client); err != nil {
@@ -135,7 +137,7 @@ func (r *registration) options(broker *url.URL, creds cloud.MQTTCredentials, tls
 // wait in vain.
 func (r *registration) subscribe(ctx context.Context, client mqtt.Client) error {
 	tok := client.Subscribe(ResponseFilter, 1, nil)
-	if err := waitToken(ctx, tok); err != nil {
+	if err := connfail.Wait(ctx, tok); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("dps: subscribe: %w", ctx.Err())
 		}
@@ -208,7 +210,7 @@ func (r *registration) run(ctx context.Context, client mqtt.Client) (Assignment,
 
 // request publishes one request and waits for the answer with its $rid.
 func (r *registration) request(ctx context.Context, client mqtt.Client, rid, topic string, body []byte) (response, error) {
-	if err := waitToken(ctx, client.Publish(topic, 1, false, body)); err != nil {
+	if err := connfail.Wait(ctx, client.Publish(topic, 1, false, body)); err != nil {
 		if ctx.Err() != nil {
 			return response{}, fmt.Errorf("dps: request: %w", ctx.Err())
 		}
@@ -282,14 +284,4 @@ func (r *registration) refused(resp response) *RegistrationError {
 
 func (r *registration) badAnswer(status int, err error) *RegistrationError {
 	return &RegistrationError{Status: status, Message: err.Error(), RegistrationID: r.cfg.RegistrationID, Reason: ReasonBadAnswer}
-}
-
-// waitToken waits for a paho token or the context.
-func waitToken(ctx context.Context, tok mqtt.Token) error {
-	select {
-	case <-tok.Done():
-		return tok.Error()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

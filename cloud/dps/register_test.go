@@ -302,12 +302,12 @@ func TestConfigRefused(t *testing.T) {
 		cfg   func(Config) Config
 		check func(error) bool
 	}{
-		{"bad server", func(c Config) Config { c.ServerAddr = "http://x"; return c }, isConfigError("server", ReasonBadServer)},
-		{"retry range", func(c Config) Config { c.MinRetry, c.MaxRetry = time.Minute, time.Second; return c }, isConfigError("MaxRetry", ReasonRetryRange)},
+		{"bad server", func(c Config) Config { c.ServerAddr = "http://x"; return c }, isFieldError("server", ReasonBadServer)},
+		{"retry range", func(c Config) Config { c.MinRetry, c.MaxRetry = time.Minute, time.Second; return c }, isFieldError("MaxRetry", ReasonRetryRange)},
 		{"key not base64", func(c Config) Config { c.DeviceKey = "not a key!"; return c }, isFieldError("device key", cloud.ReasonNotBase64)},
 		{"registration id with slash", func(c Config) Config { c.RegistrationID = "a/b"; return c }, isFieldError("registration id", cloud.ReasonBadIDChars)},
 		{"no ID scope", func(c Config) Config { c.IDScope = ""; return c }, isFieldError("ID scope", cloud.ReasonMissing)},
-		{"proxy without WebSockets", func(c Config) Config { c.Proxy = http.ProxyFromEnvironment; return c }, isConfigError("proxy", ReasonProxyNeedsWebSocket)},
+		{"proxy without WebSockets", func(c Config) Config { c.Proxy = http.ProxyFromEnvironment; return c }, isFieldError("proxy", ReasonProxyNeedsWebSocket)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -316,13 +316,6 @@ func TestConfigRefused(t *testing.T) {
 				t.Fatalf("Register error %v", err)
 			}
 		})
-	}
-}
-
-func isConfigError(field, reason string) func(error) bool {
-	return func(err error) bool {
-		var ce *ConfigError
-		return errors.As(err, &ce) && ce.Field == field && ce.Reason == reason
 	}
 }
 

@@ -73,25 +73,25 @@ type Config struct {
 // withDefaults fills unset fields and checks the rest.
 func (c Config) withDefaults() (Config, error) {
 	if c.Identity.Host == "" || c.Identity.DeviceID == "" {
-		return c, &ConfigError{Field: "identity", Reason: ReasonNoIdentity}
+		return c, &cloud.FieldError{Field: "identity", Reason: ReasonNoIdentity}
 	}
 	if c.Identity.Key == "" && c.Identity.Token == "" {
-		return c, &ConfigError{Field: "identity", Reason: ReasonNoSecret}
+		return c, &cloud.FieldError{Field: "identity", Reason: ReasonNoSecret}
 	}
 	if c.Proxy != nil && !c.WebSocket {
-		return c, &ConfigError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
+		return c, &cloud.FieldError{Field: "proxy", Reason: ReasonProxyNeedsWebSocket}
 	}
 	if c.TokenTTL == 0 {
 		c.TokenTTL = DefaultTokenTTL
 	}
 	if c.TokenTTL < 0 {
-		return c, &ConfigError{Field: "TokenTTL", Reason: ReasonNotPositive}
+		return c, &cloud.FieldError{Field: "TokenTTL", Reason: ReasonNotPositive}
 	}
 	if c.KeepAlive == 0 {
 		c.KeepAlive = DefaultKeepAlive
 	}
 	if c.KeepAlive < time.Second || c.KeepAlive > MaxKeepAlive {
-		return c, &ConfigError{Field: "KeepAlive", Reason: ReasonKeepAliveRange}
+		return c, &cloud.FieldError{Field: "KeepAlive", Reason: ReasonKeepAliveRange}
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
@@ -118,21 +118,21 @@ func (c Config) brokerURL() (*url.URL, error) {
 	if strings.Contains(addr, "://") {
 		u, err := url.Parse(addr)
 		if err != nil {
-			return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+			return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 		}
 		switch u.Scheme {
 		case "ssl", "tls", "mqtts", "wss":
 			return u, nil
 		}
-		return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+		return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 	}
 	if addr != "" {
 		h, p, err := net.SplitHostPort(addr)
 		if err != nil || h == "" {
-			return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+			return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 		}
 		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
-			return nil, &ConfigError{Field: "server", Reason: ReasonBadServer}
+			return nil, &cloud.FieldError{Field: "server", Reason: ReasonBadServer}
 		}
 		host, port = h, p
 	}
@@ -151,11 +151,11 @@ func (c Config) tlsConfig(broker *url.URL) (*tls.Config, error) {
 	if roots == nil && c.CAFile != "" {
 		pem, err := os.ReadFile(c.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", &ConfigError{Field: "CA file", Reason: ReasonCAUnreadable}, err)
+			return nil, fmt.Errorf("%w: %w", &cloud.FieldError{Field: "CA file", Reason: ReasonCAUnreadable}, err)
 		}
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, &ConfigError{Field: "CA file", Reason: ReasonCANoCert}
+			return nil, &cloud.FieldError{Field: "CA file", Reason: ReasonCANoCert}
 		}
 	}
 	if roots == nil {

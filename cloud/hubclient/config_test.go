@@ -72,9 +72,9 @@ func TestConfigRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := New(tt.cfg)
-			var ce *ConfigError
+			var ce *cloud.FieldError
 			if !errors.As(err, &ce) || ce.Reason != tt.reason {
-				t.Errorf("New error = %v, want ConfigError with reason %q", err, tt.reason)
+				t.Errorf("New error = %v, want a cloud.FieldError with reason %q", err, tt.reason)
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"qpyhub/cloud"
+	"qpyhub/cloud/internal/connfail"
 )
 
 // mqttClient is the part of paho's client the session uses.
@@ -58,7 +59,7 @@ func (s *Session) connectOnce(ctx context.Context) (*connection, error) {
 		opts.SetCustomOpenConnectionFn(s.cfg.webSocketOpener(ctx, tlsCfg))
 	}
 	client := mqtt.NewClient(opts)
-	if err := waitToken(ctx, client.Connect()); err != nil {
+	if err := connfail.Wait(ctx, client.Connect()); err != nil {
 		client.Disconnect(0)
 		if ctx.Err() != nil && s.isClosed() {
 			return nil, ErrClosed
@@ -66,7 +67,8 @@ func (s *Session) connectOnce(ctx context.Context) (*connection, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, classifyConnectError(s.broker.Host, err)
+		reason, cause := connfail.Reason(err, connectReasons)
+		return nil, &ConnectError{Reason: reason, Addr: s.broker.Host, Err: cause}
 	}
 	if err := s.subscribe(ctx, client); err != nil {
 		client.Disconnect(0)
@@ -117,7 +119,7 @@ func (s *Session) subscribe(ctx context.Context, client mqtt.Client) error {
 		filters[C2DFilter(s.cfg.Identity.DeviceID)] = 1
 	}
 	tok := client.SubscribeMultiple(filters, nil)
-	if err := waitToken(ctx, tok); err != nil {
+	if err := connfail.Wait(ctx, tok); err != nil {
 		reason := ReasonSubscribe
 		if !client.IsConnectionOpen() { // dropped, not refused
 			reason = ReasonClosedByHub
@@ -130,16 +132,6 @@ func (s *Session) subscribe(ctx context.Context, client mqtt.Client) error {
 		}
 	}
 	return nil
-}
-
-// waitToken waits for a paho token or the context.
-func waitToken(ctx context.Context, tok mqtt.Token) error {
-	select {
-	case <-tok.Done():
-		return tok.Error()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func (s *Session) isClosed() bool {

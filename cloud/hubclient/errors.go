@@ -36,6 +36,13 @@ const (
 	ReasonRenewing       = "renewing the token"
 	ReasonClosed         = "closed by the user"
 	ReasonSubscribe      = "the hub refused a subscription: check that the identity is a device, not a module"
+
+	// A twin request's status, worded as the registry client words the
+	// same answers.
+	ReasonStatusThrottled = "the hub is throttling requests: wait a minute and try again"
+	ReasonStatusFailed    = "the hub had an internal error: try again later"
+	ReasonStatusBadBody   = "the hub rejected the request body: check the JSON"
+	ReasonStatusRefused   = "the hub rejected the request"
 )
 
 // Reasons lists every reason this package's errors and events carry, so a
@@ -48,18 +55,11 @@ func Reasons() []string {
 		ReasonUnavailable, ReasonRefused, ReasonTokenExpired, ReasonTokenExpiring,
 		ReasonClosedByHub, ReasonDisplaced, ReasonConnectionLost, ReasonRenewing, ReasonClosed,
 		ReasonSubscribe,
+		ReasonStatusThrottled, ReasonStatusFailed, ReasonStatusBadBody, ReasonStatusRefused,
 		ReasonProxyNeedsWebSocket, ReasonProxyBadURL, ReasonProxyUnreachable, ReasonProxyTLS,
 		ReasonProxyAuth, ReasonProxyRefused, ReasonProxyBroken,
 	}
 }
-
-// ConfigError names a Config field that cannot be used.
-type ConfigError struct {
-	Field  string
-	Reason string
-}
-
-func (e *ConfigError) Error() string { return "hubclient: " + e.Field + " " + e.Reason }
 
 // ConnectError says why a connection attempt failed, with advice in Reason.
 // Addr is where the session dialed; Err is the underlying cause, which never
@@ -80,6 +80,12 @@ func (e *ConnectError) Error() string {
 
 func (e *ConnectError) Unwrap() error { return e.Err }
 
+// Phrase is the reason: the cause and the next step in one constant phrase.
+func (e *ConnectError) Phrase() string { return e.Reason }
+
+// Advice is "": the reason names the next step.
+func (e *ConnectError) Advice() string { return "" }
+
 // StatusError is a hub answer outside 2xx to a twin request or a method
 // answer the hub refused.
 type StatusError struct {
@@ -88,20 +94,25 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	return "hubclient: " + e.Op + " answered with status " + strconv.Itoa(e.Status) + ": " + statusAdvice(e.Status)
+	return "hubclient: " + e.Op + " answered with status " + strconv.Itoa(e.Status) + ": " + e.Phrase()
 }
 
-func statusAdvice(status int) string {
+// Phrase says what the status means and the next step, in one constant
+// phrase; the status itself stays in the field.
+func (e *StatusError) Phrase() string {
 	switch {
-	case status == 429:
-		return "too many requests, try again later"
-	case status >= 500:
-		return "the hub had an internal error, try again later"
-	case status == 400:
-		return "the hub rejected the request body, check the JSON"
+	case e.Status == 429:
+		return ReasonStatusThrottled
+	case e.Status >= 500:
+		return ReasonStatusFailed
+	case e.Status == 400:
+		return ReasonStatusBadBody
 	}
-	return "the hub refused the request"
+	return ReasonStatusRefused
 }
+
+// Advice is "": the phrase names the next step.
+func (e *StatusError) Advice() string { return "" }
 
 // ErrClosed is returned by calls on a session that was closed.
 var ErrClosed = errors.New("hubclient: the session is closed")
@@ -117,19 +128,14 @@ func (e *EndedError) Error() string { return "hubclient: the session ended: " + 
 
 func (e *EndedError) Is(target error) bool { return target == ErrClosed }
 
-// classifyConnectError maps what paho and the network said to advice.
-func classifyConnectError(addr string, err error) *ConnectError {
-	ce := &ConnectError{Addr: addr, Err: err}
-	if pe, ok := proxyErrorOf(err); ok { // the hub was never reached
-		ce.Reason, ce.Err = pe.Reason, pe
-		return ce
-	}
-	ce.Reason = connectReasons[connfail.Classify(err)]
-	return ce
-}
+// Phrase is the final state's reason.
+func (e *EndedError) Phrase() string { return e.Reason }
+
+// Advice is "": the reason names the next step.
+func (e *EndedError) Advice() string { return "" }
 
 // connectReasons words each kind of failed connection for this service.
-var connectReasons = map[connfail.Kind]string{
+var connectReasons = connfail.Wording{
 	connfail.Unreachable:   ReasonUnreachable,
 	connfail.NotAuthorized: ReasonNotAuthorized,
 	connfail.Unavailable:   ReasonUnavailable,

@@ -10,9 +10,12 @@ import (
 	"testing"
 
 	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	"qpyhub/cloud/internal/connfail"
 )
 
-func TestClassifyConnectError(t *testing.T) {
+// Each kind of failed connection gets this service's own words.
+func TestConnectReasons(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
@@ -28,9 +31,9 @@ func TestClassifyConnectError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := classifyConnectError("h:8883", tt.err)
-			if got.Reason != tt.want || got.Addr != "h:8883" || !errors.Is(got, tt.err) {
-				t.Errorf("classify(%v) = %+v, want reason %q wrapping the cause", tt.err, got, tt.want)
+			reason, cause := connfail.Reason(tt.err, connectReasons)
+			if reason != tt.want || !errors.Is(cause, tt.err) {
+				t.Errorf("Reason(%v) = %q, %v; want %q with the cause", tt.err, reason, cause, tt.want)
 			}
 		})
 	}

@@ -1,10 +1,6 @@
 package hubclient
 
-import (
-	"errors"
-
-	"qpyhub/cloud/internal/wsdial"
-)
+import "qpyhub/cloud/internal/wsdial"
 
 // Reasons carried by ProxyError, translated by a user interface like the
 // other reasons.
@@ -21,10 +17,3 @@ const (
 // ProxyError says why a tunnel through an HTTP proxy could not be opened.
 // Proxy is the proxy's URL with any password replaced by "xxxxx".
 type ProxyError = wsdial.ProxyError
-
-// proxyErrorOf finds a ProxyError in what paho reports.
-func proxyErrorOf(err error) (*ProxyError, bool) {
-	var pe *ProxyError
-	ok := errors.As(err, &pe)
-	return pe, ok
-}

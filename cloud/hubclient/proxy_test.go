@@ -200,9 +200,9 @@ func TestProxyKeepsHubVerification(t *testing.T) {
 func TestProxyNeedsWebSocket(t *testing.T) {
 	cfg := Config{Identity: cloud.DeviceIdentity{Host: "h.azure-devices.net", DeviceID: "d", Key: "c2VjcmV0"}, Proxy: http.ProxyFromEnvironment}
 	_, err := New(cfg)
-	var ce *ConfigError
+	var ce *cloud.FieldError
 	if !errors.As(err, &ce) || ce.Field != "proxy" || ce.Reason != ReasonProxyNeedsWebSocket {
-		t.Errorf("New = %v, want a ConfigError about the proxy", err)
+		t.Errorf("New = %v, want a field error about the proxy", err)
 	}
 	cfg.WebSocket = true
 	if _, err := New(cfg); err != nil {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"qpyhub/cloud"
 )
 
 // Session is one device's connection to IoT Hub. It reconnects by itself
@@ -182,7 +184,7 @@ func reasonOf(err error) string {
 	if errors.As(err, &ce) {
 		return ce.Reason
 	}
-	var cfgErr *ConfigError
+	var cfgErr *cloud.FieldError
 	if errors.As(err, &cfgErr) {
 		return cfgErr.Reason
 	}

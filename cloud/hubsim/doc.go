@@ -3,7 +3,9 @@
 // secure WebSockets) with a certificate authority it generates, checks SAS
 // tokens against its own device registry, enforces IoT Hub's per-device
 // topic rules, and offers cloud-to-device messages, device twins, direct
-// methods, DPS registration and the registry REST endpoints.
+// methods, DPS registration and the registry REST endpoints, including
+// the twin query (POST /devices/query, with continuation) and jobs v2
+// (scheduleUpdateTwin and scheduleDeviceMethod by query condition).
 //
 // It exists so that the device session can be tested, and the desktop app
 // demonstrated, without an Azure subscription. Wherever IoT Hub's behaviour
@@ -27,7 +29,11 @@
 //     duplicate, on the next connection. The queues live in memory: Close
 //     logs, and DroppedC2D lists, the messages it drops;
 //   - of connections of one device that race each other, the newest stays;
-//     each older one is closed after its CONNACK.
+//     each older one is closed after its CONNACK;
+//   - a query page holds up to x-ms-max-item-count twins (default 100, at
+//     most 1000) in device id order; a job works on 8 devices at a time,
+//     picks its devices when it starts, and a job out of time is "failed"
+//     with the devices it did not reach still pending; jobs live in memory.
 //
 // The package never imports Fyne or the device package.
 package hubsim

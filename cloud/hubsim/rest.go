@@ -23,6 +23,8 @@ func (s *Server) restHandler() http.Handler {
 	mux.Handle("POST /twins/{id}/methods", s.authorize(RightServiceConnect, maxMethodBody, s.restInvokeMethod))
 	mux.Handle("POST /devices/{id}/messages/deviceBound", s.authorize(RightServiceConnect, maxC2DSize, s.restSendC2D))
 	mux.Handle("GET /devices/{id}/messages/events", s.authorize(RightServiceConnect, 0, s.restTelemetry))
+	mux.Handle("POST /devices/query", s.authorize(RightRegistryRead, maxQueryBody, s.restQueryDevices))
+	s.routeJobs(mux)
 	mux.Handle("PUT /enrollmentGroups/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollmentGroup))
 	mux.Handle("PUT /enrollments/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollment))
 	return mux

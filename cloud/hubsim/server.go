@@ -30,6 +30,7 @@ type Server struct {
 	c2d       *c2dQueue
 	methods   *methodCalls
 	dps       *dpsService
+	jobs      *jobStore
 
 	mu        sync.Mutex
 	started   bool
@@ -67,6 +68,7 @@ func New(cfg Config) (*Server, error) {
 		telemetry: newTelemetryStore(cfg.TelemetryKeep, cfg.TelemetryKeepBytes, cfg.Now),
 		twins:     newTwinStore(),
 		methods:   newMethodCalls(),
+		jobs:      newJobStore(),
 	}
 	s.mq = mqtt.New(&mqtt.Options{
 		InlineClient: true,
@@ -150,6 +152,7 @@ func (s *Server) Close() error {
 		if httpSrv != nil {
 			_ = httpSrv.Close()
 		}
+		s.jobs.close() // before the connections go, so method jobs end cleanly
 		for _, cl := range s.presence.all() {
 			s.presence.remove(cl, Disconnect{At: s.cfg.Now(), Reason: errHubClosed.Error()})
 		}

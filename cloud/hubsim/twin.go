@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 )
@@ -18,6 +19,8 @@ type twin struct {
 	reportedVersion int
 	tags            map[string]any
 	version         int // bumps on every change, like the twin's "version"
+	// When each property section last changed, for "$metadata".
+	desiredUpdated, reportedUpdated time.Time
 }
 
 // twinStore holds the twins of all devices.
@@ -37,6 +40,8 @@ func (ts *twinStore) getLocked(deviceID string) *twin {
 	if !ok {
 		t = &twin{desired: map[string]any{}, reported: map[string]any{}, tags: map[string]any{},
 			desiredVersion: 1, reportedVersion: 1, version: 1}
+		t.desiredUpdated = time.Now().UTC()
+		t.reportedUpdated = t.desiredUpdated
 		ts.twins[deviceID] = t
 	}
 	return t
@@ -95,6 +100,7 @@ func (ts *twinStore) patchReported(deviceID string, body []byte) (int, error) {
 		return 0, err
 	}
 	t.reported = next
+	t.reportedUpdated = time.Now().UTC()
 	t.reportedVersion++
 	t.version++
 	return t.reportedVersion, nil
@@ -121,6 +127,7 @@ func (ts *twinStore) patchDesired(deviceID string, desired, tags map[string]any)
 		return t.desiredVersion, nil, nil
 	}
 	t.desired = nextDesired
+	t.desiredUpdated = time.Now().UTC()
 	t.desiredVersion++
 	t.version++
 	push, _ := json.Marshal(withVersion(desired, t.desiredVersion))

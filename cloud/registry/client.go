@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"qpyhub/assets"
@@ -70,19 +71,20 @@ type Client struct {
 func New(policyConnString string, opts Options) (*Client, error) {
 	cs, err := cloud.ParseConnectionString(policyConnString)
 	if err != nil {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonUnreadable, Err: err}
+		// The parser's error says which part is wrong; it never holds the key.
+		return nil, fmt.Errorf("%w: %w", &cloud.FieldError{Field: "hub connection string", Reason: ReasonUnreadable}, err)
 	}
 	if cs.IsDevice() {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonDeviceString}
+		return nil, &cloud.FieldError{Field: "hub connection string", Reason: ReasonDeviceString}
 	}
 	if cs.SharedAccessKey == "" {
-		return nil, &ConfigError{Field: "hub connection string", Reason: ReasonNoPolicyKey}
+		return nil, &cloud.FieldError{Field: "hub connection string", Reason: ReasonNoPolicyKey}
 	}
 	base := &url.URL{Scheme: "https", Host: cs.HostName}
 	if opts.BaseURL != "" {
 		base, err = url.Parse(opts.BaseURL)
 		if err != nil || base.Scheme != "https" || base.Host == "" {
-			return nil, &ConfigError{Field: "BaseURL", Reason: ReasonBadBaseURL}
+			return nil, &cloud.FieldError{Field: "BaseURL", Reason: ReasonBadBaseURL}
 		}
 	}
 	hc := opts.HTTPClient
@@ -136,6 +138,10 @@ type call struct {
 	body     any               // JSON-encoded when not nil
 	header   map[string]string // extra headers
 	out      any               // decoded from a 2xx answer when not nil
+	path     string            // escaped path for calls not on /devices/{id}
+	limit    int64             // answer size cap; 0 means maxResponse
+	answered *http.Header      // receives the answer's headers when not nil
+	wait     time.Duration     // bound on this request; 0 means the client's timeout
 }
 
 // do sends one request signed with a fresh token and decodes its answer.
@@ -143,31 +149,15 @@ func (c *Client) do(ctx context.Context, rc call) error {
 	fail := func(kind error, status int, err error) *RequestError {
 		return &RequestError{Op: rc.op, DeviceID: rc.deviceID, Host: c.host, Kind: kind, Status: status, Err: err}
 	}
-	token, err := cloud.NewSASToken(c.host, c.key, c.policy, c.now().Add(tokenTTL))
-	if err != nil {
-		return fmt.Errorf("registry: sign request: %w", err)
+	wait := c.timeout
+	if rc.wait > 0 {
+		wait = rc.wait
 	}
-	var body io.Reader
-	if rc.body != nil {
-		b, err := json.Marshal(rc.body)
-		if err != nil {
-			return fmt.Errorf("registry: encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
-	}
-	reqCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	reqCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	req, err := http.NewRequestWithContext(reqCtx, rc.method, c.deviceURL(rc.deviceID), body)
+	req, err := c.newRequest(reqCtx, rc)
 	if err != nil {
-		return fmt.Errorf("registry: build request: %w", err)
-	}
-	req.Header.Set("Authorization", token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json; charset=utf-8")
-	}
-	for k, v := range rc.header {
-		req.Header.Set(k, v)
+		return err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -180,7 +170,11 @@ func (c *Client) do(ctx context.Context, rc call) error {
 		return fail(kindOfTransport(err), 0, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	limit := rc.limit
+	if limit <= 0 {
+		limit = maxResponse
+	}
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		if reqCtx.Err() != nil && ctx.Err() == nil {
 			return fail(ErrTimeout, resp.StatusCode, nil)
@@ -192,6 +186,9 @@ func (c *Client) do(ctx context.Context, rc call) error {
 		re.Code, re.Message = hubMessage(answer)
 		re.Kind = kindOfAnswer(resp.StatusCode, re.Message)
 		return re
+	}
+	if rc.answered != nil {
+		*rc.answered = resp.Header
 	}
 	if rc.out != nil {
 		if err := json.Unmarshal(answer, rc.out); err != nil {
@@ -211,6 +208,54 @@ func (c *Client) deviceURL(deviceID string) string {
 	}
 	u.Path = prefix + "/devices/" + deviceID
 	u.RawPath = prefix + "/devices/" + url.PathEscape(deviceID)
+	u.RawQuery = "api-version=" + APIVersion
+	return u.String()
+}
+
+// newRequest builds one signed request: a fresh token, the JSON body,
+// the call's headers.
+func (c *Client) newRequest(ctx context.Context, rc call) (*http.Request, error) {
+	token, err := cloud.NewSASToken(c.host, c.key, c.policy, c.now().Add(tokenTTL))
+	if err != nil {
+		return nil, fmt.Errorf("registry: sign request: %w", err)
+	}
+	var body io.Reader
+	if rc.body != nil {
+		b, err := json.Marshal(rc.body)
+		if err != nil {
+			return nil, fmt.Errorf("registry: encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	target := c.deviceURL(rc.deviceID)
+	if rc.path != "" {
+		target = c.pathURL(rc.path)
+	}
+	req, err := http.NewRequestWithContext(ctx, rc.method, target, body)
+	if err != nil {
+		return nil, fmt.Errorf("registry: build request: %w", err)
+	}
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	for k, v := range rc.header {
+		req.Header.Set(k, v)
+	}
+	return req, nil
+}
+
+// pathURL is {base}{path}?api-version=…; path comes escaped.
+func (c *Client) pathURL(escapedPath string) string {
+	u := *c.base
+	prefix := strings.TrimSuffix(u.Path, "/")
+	unescaped, err := url.PathUnescape(escapedPath)
+	if err != nil {
+		unescaped = escapedPath
+	}
+	u.Path = prefix + unescaped
+	u.RawPath = prefix + escapedPath
 	u.RawQuery = "api-version=" + APIVersion
 	return u.String()
 }

@@ -210,7 +210,7 @@ func TestNewRefusesInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.cs, Options{BaseURL: tc.base})
-			var ce *ConfigError
+			var ce *cloud.FieldError
 			if !errors.As(err, &ce) || ce.Field != tc.field || ce.Reason != tc.reason {
 				t.Fatalf("New = %v, want %s %s", err, tc.field, tc.reason)
 			}

@@ -26,7 +26,9 @@ var (
 	ErrRejected       = errors.New("the hub rejected the request")
 )
 
-// Reasons a ConfigError can carry, as constant English phrases.
+// Reasons a *cloud.FieldError from New can carry, as constant English
+// phrases. Its Field names the input ("hub connection string",
+// "BaseURL"), never the value: the value may hold a key.
 const (
 	ReasonUnreadable   = "cannot be read: paste the policy's primary connection string"
 	ReasonDeviceString = "is a device connection string: use a hub policy string (Shared access policies → registryReadWrite or iothubowner)"
@@ -35,7 +37,7 @@ const (
 )
 
 // Reasons lists every phrase this package's errors carry (the Err… texts
-// and the ConfigError reasons), so a user interface can check that it
+// and the field reasons), so a user interface can check that it
 // translates them all.
 func Reasons() []string {
 	return []string{
@@ -43,27 +45,9 @@ func Reasons() []string {
 		ErrUnreachable.Error(), ErrUntrusted.Error(), ErrTimeout.Error(),
 		ErrThrottled.Error(), ErrHubFailure.Error(), ErrRejected.Error(),
 		ReasonUnreadable, ReasonDeviceString, ReasonNoPolicyKey, ReasonBadBaseURL,
+		ErrBadQuery.Error(), ErrDeviceOffline.Error(), ErrMethodTimeout.Error(), ErrJobNotFound.Error(), ErrJobExists.Error(),
 	}
 }
-
-// ConfigError says why New cannot use its input. Field names the input
-// ("hub connection string", "BaseURL"); the value itself is never kept,
-// because it may hold a key.
-type ConfigError struct {
-	Field  string
-	Reason string
-	Err    error // the parser's own error, if any; never holds a secret
-}
-
-func (e *ConfigError) Error() string {
-	s := "registry: " + e.Field + " " + e.Reason
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	return s
-}
-
-func (e *ConfigError) Unwrap() error { return e.Err }
 
 // RequestError is a registry call that failed: which call, for which
 // device, on which hub, the kind of failure (one of the Err… values), and
@@ -80,7 +64,11 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	s := "registry: " + e.Op + " " + strconv.Quote(e.DeviceID) + " on " + e.Host + ": " + e.Kind.Error()
+	s := "registry: " + e.Op + " "
+	if e.DeviceID != "" {
+		s += strconv.Quote(e.DeviceID) + " "
+	}
+	s += "on " + e.Host + ": " + e.Kind.Error()
 	if e.Status != 0 {
 		s += " (HTTP " + strconv.Itoa(e.Status)
 		if e.Code != 0 {
@@ -96,6 +84,12 @@ func (e *RequestError) Error() string {
 	}
 	return s
 }
+
+// Phrase is the kind of failure, a constant phrase with the next step.
+func (e *RequestError) Phrase() string { return e.Kind.Error() }
+
+// Advice is "": every kind names its next step.
+func (e *RequestError) Advice() string { return "" }
 
 // Unwrap lets errors.Is match both the kind and the network cause.
 func (e *RequestError) Unwrap() []error {

@@ -41,6 +41,9 @@ func (e *PathError) Error() string {
 // Phrase is the constant English sentence of the cause, for translation.
 func (e *PathError) Phrase() string { return e.Cause.Error() }
 
+// Advice is "": every cause names its next step.
+func (e *PathError) Advice() string { return "" }
+
 func (e *PathError) Unwrap() []error {
 	if e.Err == nil {
 		return []error{e.Cause}

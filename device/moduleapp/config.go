@@ -6,11 +6,26 @@ import (
 	"strings"
 )
 
-// Where the files go on the module.
+// Where the program's files are on the module: the one place these paths
+// are spelled on the PC side (the program spells its own two in
+// assets/module/qpyhub_app.py, checked against these by a test).
 const (
-	ConfigPath  = "/usr/qpyhub_config.json"
-	ProgramPath = "/usr/qpyhub_app.py"
-	MainPath    = "/usr/main.py"
+	// Dir is the module's user file system, the only part that survives a
+	// firmware update and the one the program lives in.
+	Dir         = "/usr"
+	ConfigPath  = Dir + "/qpyhub_config.json"
+	ProgramPath = Dir + "/qpyhub_app.py"
+	// LibraryPath is the library the program and a customer's own
+	// application import (`from usr import qpyhub`).
+	LibraryPath = Dir + "/qpyhub.py"
+	// MainPath is the launcher the firmware runs at boot.
+	MainPath = Dir + "/main.py"
+	// BackupPath keeps the module's own main.py while the launcher
+	// replaces it; undoing a setup puts it back.
+	BackupPath = MainPath + ".qpyhub-bak"
+	// DPSStatePath is written by the program: the hub and device id DPS
+	// assigned, so a reboot connects without registering again.
+	DPSStatePath = Dir + "/qpyhub_dps.json"
 )
 
 // Defaults the program also applies when a field is absent.

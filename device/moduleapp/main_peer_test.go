@@ -25,6 +25,7 @@ func TestMainStartsProgramAtBoot(t *testing.T) {
 	}
 	p, err := testpeer.Start(ctx, testpeer.Options{Files: map[string][]byte{
 		"main.py":            assets.ModuleMain(),
+		"qpyhub.py":          assets.ModuleLibrary(),
 		"qpyhub_app.py":      assets.ModuleProgram(),
 		"qpyhub_config.json": cfg,
 	}})

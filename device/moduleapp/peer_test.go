@@ -31,6 +31,7 @@ const testTimeout = 60 * time.Second
 func startModule(t *testing.T, ctx context.Context, config []byte, scenario map[string]any) *repl.Session {
 	t.Helper()
 	files := map[string][]byte{
+		"qpyhub.py":         assets.ModuleLibrary(),
 		"qpyhub_app.py":     assets.ModuleProgram(),
 		"qpyhub_harness.py": harness,
 	}
@@ -152,7 +153,7 @@ func runBootsOn(t *testing.T, peerScenario map[string]any, config []byte, boots 
 		code := "import sys, ujson, builtins\nsys.path.append('/usr')\n" +
 			"old = sys.modules.get('qpyhub_harness')\n" +
 			"if old:\n    builtins.__import__ = old._real_import\n" +
-			"for m in ('qpyhub_harness', 'qpyhub_app'):\n    sys.modules.pop(m, None)\n" +
+			"for m in ('qpyhub_harness', 'qpyhub_app', 'qpyhub'):\n    sys.modules.pop(m, None)\n" +
 			"import qpyhub_harness as h\n" +
 			"h.setup(" + pyLiteral(t, sc) + ")\n" +
 			"import qpyhub_app\nqpyhub_app.run('/usr/qpyhub_config.json', max_loops=" + strconv.Itoa(maxLoops) + ")\nh.dump()\n"

@@ -1,6 +1,7 @@
 package moduleapp
 
 import (
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,5 +42,31 @@ func TestProgramSuitsOldFirmware(t *testing.T) {
 	}
 	if strings.Contains(string(assets.ModuleProgram()), "\t") {
 		t.Errorf("qpyhub_app.py has tabs")
+	}
+}
+
+// The library reads its config and keeps its DPS assignment where the PC
+// side writes and removes them; main.py imports the program, and the
+// program the library, by the names the setup writes them under.
+func TestProgramPathsMatchTheConstants(t *testing.T) {
+	library := string(assets.ModuleLibrary())
+	for name, want := range map[string]string{"CONFIG_PATH": ConfigPath, "ASSIGNMENT_PATH": DPSStatePath} {
+		line := name + " = '" + want + "'"
+		if !strings.Contains(library, "\n"+line+"\n") {
+			t.Errorf("qpyhub.py does not say %s", line)
+		}
+	}
+	module := strings.TrimSuffix(path.Base(ProgramPath), ".py")
+	if !strings.Contains(string(assets.ModuleMain()), "import "+module+"\n") {
+		t.Errorf("main.py does not import %s", module)
+	}
+	lib := strings.TrimSuffix(path.Base(LibraryPath), ".py")
+	if !strings.Contains(string(assets.ModuleProgram()), "import "+lib+"\n") {
+		t.Errorf("qpyhub_app.py does not import %s", lib)
+	}
+	for _, p := range []string{ConfigPath, ProgramPath, LibraryPath, MainPath, BackupPath, DPSStatePath} {
+		if path.Dir(p) != Dir {
+			t.Errorf("%s is not in %s", p, Dir)
+		}
 	}
 }

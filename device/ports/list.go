@@ -16,8 +16,7 @@ type usbInterface struct {
 func List() ([]Port, error) {
 	found, err := usbPorts()
 	if err != nil {
-		return nil, &Error{Message: "Could not list the serial ports",
-			Advice: "Check that this user may open serial devices, then try again", Err: err}
+		return nil, &Error{Message: PhraseCannotList, NextStep: AdviceCannotList, Err: err}
 	}
 	lookup := interfaceLookup()
 	ports := make([]Port, 0, len(found))

@@ -14,6 +14,32 @@ const (
 	RoleUnknown Role = "unknown"
 )
 
+// Label is the role in one English word, the same on the command line and
+// in the window; callers translate it (the words are in Labels).
+func (r Role) Label() string {
+	switch r {
+	case RoleREPL:
+		return "REPL"
+	case RoleAT:
+		return "AT"
+	case RoleDiag:
+		return "diagnostics"
+	case RoleNMEA:
+		return "NMEA"
+	}
+	return "unknown"
+}
+
+// Labels lists every word Label answers, so a user interface can check
+// that it translates them all.
+func Labels() []string {
+	var out []string
+	for _, r := range []Role{RoleREPL, RoleAT, RoleDiag, RoleNMEA, RoleUnknown} {
+		out = append(out, r.Label())
+	}
+	return out
+}
+
 // QuectelVID is the USB vendor id of Quectel modules.
 const QuectelVID = 0x2C7C
 
@@ -36,21 +62,37 @@ type Port struct {
 	Location string
 }
 
+// Phrases of a failure to list the ports.
+const (
+	PhraseCannotList = "Could not list the serial ports"
+	AdviceCannotList = "Check that this user may open serial devices, then try again"
+)
+
+// Phrases lists every constant English sentence of this package's errors,
+// so a user interface can check that it translates them all.
+func Phrases() []string { return []string{PhraseCannotList, AdviceCannotList} }
+
 // Error is a failure to list ports, with what to do about it. Message and
-// Advice are constant English phrases.
+// NextStep are constant English phrases.
 type Error struct {
-	Message string
-	Advice  string
-	Err     error
+	Message  string
+	NextStep string
+	Err      error
 }
 
+// Phrase is what happened, a constant English sentence.
+func (e *Error) Phrase() string { return e.Message }
+
+// Advice is the next step, a constant English sentence.
+func (e *Error) Advice() string { return e.NextStep }
+
 func (e *Error) Error() string {
-	s := "ports: " + e.Message
+	s := e.Message
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
-	if e.Advice != "" {
-		s += "; " + e.Advice
+	if e.NextStep != "" {
+		s += "; " + e.NextStep
 	}
 	return s
 }

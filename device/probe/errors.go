@@ -10,27 +10,33 @@ const (
 	CodeMalformed = "malformed"
 )
 
-// Error is a probe failure a technician can act on. Message and Advice are
-// constant English phrases (translation keys); Detail holds the dynamic
-// part, such as the module's own error text.
+// Error is a probe failure a technician can act on. Message and NextStep
+// are constant English phrases (translation keys); Detail holds the
+// dynamic part, such as the module's own error text.
 type Error struct {
-	Code    string
-	Message string
-	Advice  string
-	Detail  string
-	Err     error
+	Code     string
+	Message  string
+	NextStep string
+	Detail   string
+	Err      error
 }
 
+// Phrase is what happened, a constant English sentence.
+func (e *Error) Phrase() string { return e.Message }
+
+// Advice is the next step, a constant English sentence.
+func (e *Error) Advice() string { return e.NextStep }
+
 func (e *Error) Error() string {
-	s := "probe: " + e.Message
+	s := e.Message
 	if e.Detail != "" {
 		s += " (" + e.Detail + ")"
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
 	}
-	if e.Advice != "" {
-		s += "; " + e.Advice
+	if e.NextStep != "" {
+		s += "; " + e.NextStep
 	}
 	return s
 }

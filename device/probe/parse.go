@@ -25,11 +25,11 @@ func Parse(output string) (Report, error) {
 	r, format, err := readDoc(doc)
 	if err != nil || r == nil {
 		return Report{}, &Error{Code: CodeMalformed, Message: "The module's answer is not readable",
-			Advice: "Run the check again; if it keeps failing, restart the module", Err: err}
+			NextStep: "Run the check again; if it keeps failing, restart the module", Err: err}
 	}
 	if v, ok := asInt(r["v"]); !ok || v != format {
 		return Report{}, &Error{Code: CodeMalformed, Message: "The module's answer has an unknown format",
-			Advice: "Update qpyhub", Detail: string(r["v"])}
+			NextStep: "Update qpyhub", Detail: string(r["v"])}
 	}
 	rep := Report{
 		Model:    asString(r["model"]),
@@ -55,13 +55,13 @@ func extract(output string) (string, error) {
 	i := strings.LastIndex(output, markBegin)
 	if i < 0 {
 		return "", &Error{Code: CodeNoResult, Message: "The module did not return the check's result",
-			Advice: "Check that the port is the module's REPL port and that no program is running on it"}
+			NextStep: "Check that the port is the module's REPL port and that no program is running on it"}
 	}
 	rest := output[i+len(markBegin):]
 	j := strings.Index(rest, markEnd)
 	if j < 0 {
 		return "", &Error{Code: CodeMalformed, Message: "The module's answer was cut short",
-			Advice: "Run the check again; if it keeps failing, restart the module"}
+			NextStep: "Run the check again; if it keeps failing, restart the module"}
 	}
 	return strings.TrimSpace(rest[:j]), nil
 }

@@ -171,7 +171,7 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &pe) || pe.Code != tc.code {
 				t.Fatalf("err %v, want code %s", err, tc.code)
 			}
-			if pe.Message == "" || pe.Advice == "" {
+			if pe.Phrase() == "" || pe.Advice() == "" {
 				t.Errorf("error %q lacks message or advice", pe.Code)
 			}
 		})

@@ -66,6 +66,6 @@ func phraseReports() []Report {
 func addError(add func(...string), err error) {
 	var e *Error
 	if errors.As(err, &e) {
-		add(e.Message, e.Advice)
+		add(e.Phrase(), e.Advice())
 	}
 }

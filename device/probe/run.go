@@ -70,7 +70,7 @@ func Run(ctx context.Context, ex Executor) (Report, error) {
 	}
 	if err != nil {
 		return Report{}, &Error{Code: CodeNoAnswer, Message: "The module did not answer",
-			Advice: "Check the cable and the port, then run the check again", Err: err}
+			NextStep: "Check the cable and the port, then run the check again", Err: err}
 	}
 	rep, err := Parse(stdout)
 	if err != nil {

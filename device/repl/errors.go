@@ -35,6 +35,9 @@ func (e *PortError) Error() string {
 // Phrase is the constant English sentence, for translation.
 func (e *PortError) Phrase() string { return ErrPortGone.Error() }
 
+// Advice is "": the phrase names the next step.
+func (e *PortError) Advice() string { return "" }
+
 func (e *PortError) Unwrap() []error { return []error{ErrPortGone, e.Err} }
 
 // TimeoutError means the module did not answer within the time allowed.
@@ -53,6 +56,9 @@ func (e *TimeoutError) Error() string {
 // Phrase is the constant English sentence, for translation.
 func (e *TimeoutError) Phrase() string { return PhraseTimeout }
 
+// Advice is "": the phrase names the next step.
+func (e *TimeoutError) Advice() string { return "" }
+
 // ProtocolError means the module answered something the REPL protocol
 // does not allow: often another program is using the port.
 type ProtocolError struct {
@@ -69,6 +75,9 @@ func (e *ProtocolError) Error() string {
 
 // Phrase is the constant English sentence, for translation.
 func (e *ProtocolError) Phrase() string { return PhraseProtocol }
+
+// Advice is "": the phrase names the next step.
+func (e *ProtocolError) Advice() string { return "" }
 
 // PythonError is an exception raised by code run on the module.
 type PythonError struct {
@@ -90,6 +99,9 @@ func (e *PythonError) Error() string {
 
 // Phrase is the constant English sentence, for translation.
 func (e *PythonError) Phrase() string { return PhrasePython }
+
+// Advice is "": the next step depends on the exception, which Error tells.
+func (e *PythonError) Advice() string { return "" }
 
 // Phrases lists every constant English sentence of this package's
 // errors, so the application can check that each one is translated.

@@ -62,3 +62,6 @@ func (e *InUseError) Error() string {
 
 // Phrase is the constant English sentence, for translation.
 func (e *InUseError) Phrase() string { return PhraseInUse }
+
+// Advice is "": the phrase names the next step.
+func (e *InUseError) Advice() string { return "" }

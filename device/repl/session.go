@@ -143,6 +143,9 @@ func (e *OpenError) Phrase() string {
 	return PhraseOpen
 }
 
+// Advice is "": the phrase names the next step.
+func (e *OpenError) Advice() string { return "" }
+
 func (e *OpenError) inUse() *InUseError {
 	var inUse *InUseError
 	if errors.As(e.Err, &inUse) {

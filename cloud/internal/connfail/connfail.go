@@ -1,16 +1,48 @@
-// Package connfail sorts the ways an MQTT connection attempt fails (what
-// paho, TLS and the network report) into kinds, for the device session
-// (cloud/hubclient) and DPS (cloud/dps), which each word the advice for
-// their own service. It imports neither.
+// Package connfail is what the device session (cloud/hubclient) and DPS
+// (cloud/dps) share about a paho connection attempt and the requests on
+// it: waiting on paho's tokens, and sorting why an attempt failed (what
+// paho, a proxy, TLS and the network report) into kinds that each
+// service words for itself. It imports neither.
 package connfail
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 
+	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	"qpyhub/cloud/internal/wsdial"
 )
+
+// Wait waits for a paho token and returns its error, or ctx's error when
+// ctx ends first: paho's own waits have no context.
+func Wait(ctx context.Context, tok mqtt.Token) error {
+	select {
+	case <-tok.Done():
+		return tok.Error()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wording is one service's reason for each Kind: constant English
+// phrases that name the cause and the next step.
+type Wording map[Kind]string
+
+// Reason says why a connection attempt failed, in w's words, and which
+// error is behind it. A tunnel that a proxy would not open is told in the
+// proxy's own reason, with the *wsdial.ProxyError as the cause: the
+// service was never reached, so its wording would mislead.
+func Reason(err error, w Wording) (reason string, cause error) {
+	var pe *wsdial.ProxyError
+	if errors.As(err, &pe) {
+		return pe.Reason, pe
+	}
+	return w[Classify(err)], err
+}
 
 // Kind is what went wrong, as far as the next step of a technician goes.
 type Kind int

@@ -51,6 +51,12 @@ func (e *ProxyError) Error() string {
 
 func (e *ProxyError) Unwrap() error { return e.Err }
 
+// Phrase is the reason: the cause and the next step in one constant phrase.
+func (e *ProxyError) Phrase() string { return e.Reason }
+
+// Advice is "": the reason names the next step.
+func (e *ProxyError) Advice() string { return "" }
+
 // dialTCP opens a TCP connection to addr (the service's host:port),
 // through proxy when it names one for target. The TLS to the service is
 // then made over it as over a direct connection, so the proxy sees only

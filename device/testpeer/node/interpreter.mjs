@@ -12,9 +12,15 @@ const SKIP_DIRS = new Set(["/dev", "/proc", "/tmp", "/home"]);
 const networks = new WeakMap();
 
 // The built-in time module sleeps by spinning and cannot see Ctrl-C, so
-// utime/time are replaced by this wrapper around the peer's JS sleep.
+// utime/time are replaced by this wrapper around the peer's JS sleep. Its
+// time() is a float; the firmware's (modutime.c) is a whole number.
 const TIME_SHADOW = `from time import *
+import time as _time
 import qpy_peer as _peer
+
+
+def time():
+    return int(_time.time())
 
 
 def sleep(s):
@@ -137,6 +143,9 @@ export class Interpreter {
       sleep_ms: (ms) => it.sleep(ms),
       source: () => it.pendingSource,
       shadowed: () => shadowed,
+      restart: () => {
+        it.restartRequested = true;
+      },
     });
     it.mp.runPython(BOOT);
     return it;
@@ -148,6 +157,7 @@ export class Interpreter {
     this.running = false;
     this.interruptScheduled = false;
     this.pendingSource = "";
+    this.restartRequested = false; // misc.Power.powerRestart() was called
   }
 
   isBuiltin(name) {
@@ -200,8 +210,9 @@ export class Interpreter {
 
   // run executes source; kind is "file" (raw REPL, main.py) or "single"
   // (a friendly REPL line). Raw REPL code comes as bytes. It answers the
-  // traceback text ("" when none) and whether the code ended with
-  // KeyboardInterrupt.
+  // traceback text ("" when none), whether the code ended with
+  // KeyboardInterrupt, and whether it asked for a restart
+  // (misc.Power.powerRestart()).
   run(source, kind) {
     this.running = true;
     this.interruptScheduled = false;
@@ -230,7 +241,8 @@ export class Interpreter {
     this.flash?.save(this.fs);
     this.watchForInterrupt(); // input that came in during the run is lost
     if (this.interruptScheduled && !interrupted) this.consumeInterrupt();
-    return { traceback: peerFrames(traceback).replace(/\n/g, "\r\n"), interrupted };
+    const restart = this.restartRequested;
+    return { traceback: peerFrames(traceback).replace(/\n/g, "\r\n"), interrupted, restart };
   }
 
   // consumeInterrupt lets a KeyboardInterrupt that was scheduled too late

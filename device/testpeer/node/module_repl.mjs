@@ -1,6 +1,7 @@
 // The REPL of a QuecPython module, as its USB port shows it: friendly
-// REPL, raw REPL, raw-paste with flow control, Ctrl-C, and soft reboot
-// (Ctrl-D), which runs /usr/main.py before the banner.
+// REPL, raw REPL, raw-paste with flow control, Ctrl-C, soft reboot
+// (Ctrl-D), which runs /usr/main.py before the banner, and the restart
+// misc.Power.powerRestart() asks for.
 import { Interpreter } from "./interpreter.mjs";
 import { LineEditor, needsMore } from "./line_editor.mjs";
 import { EOF_BYTE } from "./stdin_ring.mjs";
@@ -57,21 +58,43 @@ export class ModuleRepl {
       const c = this.next();
       if (c === EOF_BYTE) return;
       if (this.mode === "raw") await this.rawByte(c);
-      else if (this.paste !== null) this.pasteByte(c);
+      else if (this.paste !== null) await this.pasteByte(c);
       else await this.friendlyByte(c);
     }
   }
 
   // runMain runs /usr/main.py as the firmware does at boot. A Ctrl-C
-  // ends it with a traceback and a soft reboot that skips main.py.
+  // ends it with a traceback and a soft reboot that skips main.py; a
+  // restart boots again and runs it again.
   async runMain() {
-    if (!this.it.exists("/usr/main.py")) return;
-    const r = this.it.run(this.it.readText("/usr/main.py"), "file");
-    this.out.write(r.traceback);
-    if (r.interrupted) {
-      this.out.write("MPY: soft reboot\r\n");
-      await this.boot(this.it.snapshot());
+    for (;;) {
+      if (!this.it.exists("/usr/main.py")) return;
+      const r = this.it.run(this.it.readText("/usr/main.py"), "file");
+      this.out.write(r.traceback);
+      if (r.restart) {
+        await this.boot(this.it.snapshot());
+        continue;
+      }
+      if (r.interrupted) {
+        this.out.write("MPY: soft reboot\r\n");
+        await this.boot(this.it.snapshot());
+      }
+      return;
     }
+  }
+
+  // powerUp follows misc.Power.powerRestart(): the module starts again as
+  // at power-up, in the friendly REPL, main.py first. Nothing of the
+  // command that asked is written after it (its end never comes).
+  async powerUp() {
+    this.mode = "friendly";
+    this.editor.reset();
+    this.block = null;
+    this.paste = null;
+    this.rawLine = [];
+    await this.boot(this.it.snapshot());
+    await this.runMain();
+    this.friendlyBanner();
   }
 
   async softReboot() {
@@ -107,7 +130,7 @@ export class ModuleRepl {
     } else if (c === 4) {
       if (!idle) {
         this.out.write("\r\n");
-        this.execLine(this.block + this.editor.text(), "single");
+        await this.execLine(this.block + this.editor.text(), "single");
       } else if (this.editor.isEmpty()) {
         this.out.write("\r\n");
         await this.softReboot();
@@ -116,20 +139,20 @@ export class ModuleRepl {
       this.out.write("\r\npaste mode; Ctrl-C to cancel, Ctrl-D to finish\r\n=== ");
       this.paste = [];
     } else if (this.editor.feed(c)) {
-      this.enter();
+      await this.enter();
     }
   }
 
-  enter() {
+  async enter() {
     const text = this.editor.text();
     this.editor.reset();
     if (this.block === null) {
       if (text.trim() === "") this.out.write(">>> ");
       else if (needsMore(text)) this.continueBlock(text);
-      else this.execLine(text, "single");
+      else await this.execLine(text, "single");
       return;
     }
-    if (text.trim() === "") this.execLine(this.block, "single");
+    if (text.trim() === "") await this.execLine(this.block, "single");
     else this.continueBlock(this.block + text);
   }
 
@@ -138,14 +161,15 @@ export class ModuleRepl {
     this.out.write("... ");
   }
 
-  execLine(source, kind) {
+  async execLine(source, kind) {
     this.block = null;
     this.editor.reset();
     const r = this.it.run(source, kind);
-    this.out.write(r.traceback + ">>> ");
+    if (r.restart) await this.powerUp();
+    else this.out.write(r.traceback + ">>> ");
   }
 
-  pasteByte(c) {
+  async pasteByte(c) {
     if (c === 3) {
       this.paste = null;
       this.out.write("\r\n>>> ");
@@ -153,7 +177,7 @@ export class ModuleRepl {
       const source = Buffer.from(this.paste).toString("utf8");
       this.paste = null;
       this.out.write("\r\n");
-      this.execLine(source, "file");
+      await this.execLine(source, "file");
     } else if (c === 13) {
       this.paste.push(10);
       this.out.write("\r\n=== ");
@@ -168,7 +192,7 @@ export class ModuleRepl {
       const line = this.rawLine;
       this.rawLine = [];
       if (line.length === 2 && line[0] === 5 && this.cfg.rawPaste !== "unsupported") {
-        this.rawPaste(line[1]);
+        await this.rawPaste(line[1]);
       } else {
         this.out.write(RAW_BANNER + ">");
       }
@@ -189,21 +213,27 @@ export class ModuleRepl {
       }
       const source = Buffer.from(this.rawLine);
       this.rawLine = [];
-      this.execRaw(source);
-      this.out.write(">");
+      if (await this.execRaw(source)) this.out.write(">");
     } else {
       this.rawLine.push(c);
     }
   }
 
-  execRaw(source) {
+  // execRaw runs code sent in the raw REPL; false when it restarted the
+  // module, whose raw REPL is then gone.
+  async execRaw(source) {
     const r = this.it.run(source, "file");
+    if (r.restart) {
+      await this.powerUp();
+      return false;
+    }
     this.out.write("\x04" + r.traceback + "\x04");
+    return true;
   }
 
   // rawPaste receives code with flow control: the window size, then one
   // 0x01 per window consumed; Ctrl-D ends the code, Ctrl-C cancels it.
-  rawPaste(command) {
+  async rawPaste(command) {
     if (command !== 0x41 || this.cfg.rawPaste === "disabled") {
       this.out.write("R\x00>");
       return;
@@ -226,7 +256,6 @@ export class ModuleRepl {
       }
     }
     this.out.write("\x04");
-    this.execRaw(Buffer.from(code));
-    this.out.write(">");
+    if (await this.execRaw(Buffer.from(code))) this.out.write(">");
   }
 }
