@@ -60,6 +60,7 @@ type dataFeed struct {
 	max      int
 	taken    int64
 	checking bool // the checker counts for this call
+	defined  bool // this call defined the checker
 }
 
 func randomID() uint32 {

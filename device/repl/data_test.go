@@ -127,6 +127,8 @@ func TestSendDataLosesAPiece(t *testing.T) {
 	for i := range data {
 		data[i] = 'a' + byte(rng.UintN(26)) // no quote, so "')" ends a command
 	}
+	// One escape, in the third piece, whose loss keeps the length.
+	copy(data[999:], "x\nq")
 	cases := []struct {
 		name string
 		lose testpeer.Lose
@@ -137,9 +139,13 @@ func TestSendDataLosesAPiece(t *testing.T) {
 		{"a digit of the offset", testpeer.Lose{After: ",_take,", Bytes: 1}},
 		// A comma: an argument short.
 		{"a comma", testpeer.Lose{After: ",_take", Bytes: 1}},
-		// Its Ctrl-D (after the raw-paste request's banner, the plain
-		// first piece and this one's "')"): no OK comes.
-		{"the end of the command", testpeer.Lose{After: "')", Nth: 2, Bytes: 1}},
+		// Its Ctrl-D (after the last staged piece of the checker's
+		// definition, the plain first piece and this one's "')"): no OK
+		// comes.
+		{"the end of the command", testpeer.Lose{After: "')", Nth: 3, Bytes: 1}},
+		// The n of an escaped newline: \q is two bytes, as \nq was, so
+		// only the content tells.
+		{"a byte of an escape", testpeer.Lose{After: `x\`, Bytes: 1}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,6 +32,10 @@ func (s *Session) send(ctx context.Context, code []byte) error {
 	return s.sendStaged(ctx, code)
 }
 
+// stepOK names the wait for the "OK" that says the firmware took a
+// command's Ctrl-D.
+const stepOK = "OK after the code"
+
 // sendPlain writes code and Ctrl-D in one go and waits for the "OK"
 // that says the firmware took it all. Only for code shorter than the
 // input buffer, or checked on the module (window.go).
@@ -44,7 +48,7 @@ func (s *Session) sendPlain(ctx context.Context, code []byte) error {
 	// be carrying them.
 	deadline := time.Now().Add(s.opts.AnswerTimeout + time.Duration(len(msg))*time.Second/minWriteRate)
 	for {
-		ok, err := s.in.next(ctx, deadline, 2, "OK after the code")
+		ok, err := s.in.next(ctx, deadline, 2, stepOK)
 		if err != nil {
 			return err
 		}
@@ -56,11 +60,11 @@ func (s *Session) sendPlain(ctx context.Context, code []byte) error {
 			return nil
 		case bytes.Equal(ok, []byte("\r\n")):
 		case bytes.Equal(ok, []byte(rawBanner[:2])):
-			if _, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(rawBanner[2:]), "OK after the code"); err != nil {
+			if _, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(rawBanner[2:]), stepOK); err != nil {
 				return err
 			}
 		default:
-			return &ProtocolError{Step: "OK after the code", Got: string(ok)}
+			return &ProtocolError{Step: stepOK, Got: string(ok)}
 		}
 	}
 }
