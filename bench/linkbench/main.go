@@ -29,7 +29,7 @@ func main() {
 	}
 	qpyhub := flag.String("qpyhub", "", "the qpyhub binary (built with -tags cli)")
 	runs := flag.Int("runs", 3, "runs of each tool per row; the median counts")
-	only := flag.String("only", "", "run only the rows whose name contains this")
+	only := flag.String("only", "", `run only the rows whose "name, link" contains this, e.g. "upload 1 MiB, 115200"`)
 	slow := flag.Bool("slow", true, "also measure over the 115200 baud link")
 	flag.Parse()
 	if *qpyhub == "" {
@@ -54,7 +54,7 @@ func main() {
 	var results []result
 	for _, link := range links(*slow) {
 		for _, r := range rows(link) {
-			if *only != "" && !strings.Contains(r.name, *only) {
+			if *only != "" && !strings.Contains(r.name+", "+link.name, *only) {
 				continue
 			}
 			res, err := b.measure(ctx, link, r)

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"qpyhub/device/testpeer"
 )
@@ -51,23 +52,43 @@ func TestSendData(t *testing.T) {
 			if n != len(data) || head != "00010203" || uint32(crc) != crc32.ChecksumIEEE(data) {
 				t.Fatalf("module got %q", res.Stdout)
 			}
-			// Without raw-paste no command is longer than the firmware's
-			// input buffer; with it, one carries up to maxPiece bytes.
-			wantMax := len(data)/3000 + 1
-			if mode == testpeer.RawPasteUnsupported {
-				wantMax = len(data)
-			}
-			if calls > wantMax || mode == testpeer.RawPasteUnsupported && calls < len(data)/256 {
+			// With raw-paste a command carries up to maxPiece bytes.
+			// Without it the first fills one input buffer, and later
+			// ones, checked on the module, double up to maxPiece.
+			if mode == testpeer.RawPasteOn && calls > len(data)/3000+1 {
 				t.Errorf("%d commands for %d bytes", calls, len(data))
 			}
 			if mode == testpeer.RawPasteUnsupported {
-				for _, cmd := range strings.Split(string(p.Received()), "\x04") {
-					if i := strings.LastIndex(cmd, "_take(b'"); i >= 0 && len(cmd)-i+1 > 256 {
-						t.Fatalf("a command of %d bytes went to firmware with a 256-byte buffer", len(cmd)-i+1)
-					}
-				}
+				checkWindows(t, p.Received(), 3000)
 			}
 		})
+	}
+}
+
+// checkWindows wants the data commands that went to firmware without
+// raw-paste to start at one input buffer and grow, checked, to at most
+// limit bytes.
+func checkWindows(t *testing.T, received []byte, limit int) {
+	t.Helper()
+	var sizes []int
+	for _, cmd := range strings.Split(string(received), "\x04") {
+		if i := strings.LastIndex(cmd, "_take(b'"); i >= 0 {
+			sizes = append(sizes, -(len(cmd) - i + 1)) // plain: negative
+		} else if i := strings.LastIndex(cmd, checkerName+"("); i >= 0 && !strings.Contains(cmd, "def "+checkerName) {
+			sizes = append(sizes, len(cmd)-i+1)
+		}
+	}
+	if len(sizes) < 3 || sizes[0] < -256 || sizes[0] > 0 {
+		t.Fatalf("data commands %v: the first must be plain, one input buffer at most", sizes)
+	}
+	checked := sizes[1 : len(sizes)-1] // the last carries what is left
+	for i, n := range checked {
+		if n < 0 || n > limit || i > 0 && n < checked[i-1]-4 { // an escape may not fit the end
+			t.Fatalf("data commands %v: later ones must be checked, growing, at most %d bytes", sizes, limit)
+		}
+	}
+	if checked[len(checked)-1] <= 256 {
+		t.Fatalf("data commands %v never grew", sizes)
 	}
 }
 
@@ -96,3 +117,62 @@ func TestSendDataStops(t *testing.T) {
 type failingReader struct{ err error }
 
 func (f *failingReader) Read([]byte) (int, error) { return 0, f.err }
+
+// A firmware whose input buffer overflows loses bytes of a piece larger
+// than the buffer: the checker notices, the piece goes again, the
+// window stays at one buffer, and the data arrives whole.
+func TestSendDataLosesAPiece(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	data := make([]byte, 8000)
+	for i := range data {
+		data[i] = 'a' + byte(rng.UintN(26)) // no quote, so "')" ends a command
+	}
+	// One escape, in the third piece, whose loss keeps the length.
+	copy(data[999:], "x\nq")
+	cases := []struct {
+		name string
+		lose testpeer.Lose
+	}{
+		// Bytes of the first checked piece's data: a wrong length.
+		{"bytes of the data", testpeer.Lose{After: ",b'", Bytes: 7}},
+		// A digit of its offset: the module expects another.
+		{"a digit of the offset", testpeer.Lose{After: ",_take,", Bytes: 1}},
+		// A comma: an argument short.
+		{"a comma", testpeer.Lose{After: ",_take", Bytes: 1}},
+		// Its Ctrl-D (after the last staged piece of the checker's
+		// definition, the plain first piece and this one's "')"): no OK
+		// comes.
+		{"the end of the command", testpeer.Lose{After: "')", Nth: 3, Bytes: 1}},
+		// The n of an escaped newline: \q is two bytes, as \nq was, so
+		// only the content tells.
+		{"a byte of an escape", testpeer.Lose{After: `x\`, Bytes: 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			lose := tc.lose
+			s, p, ctx := startSession(t, testpeer.Options{RawPaste: testpeer.RawPasteUnsupported, Lose: &lose})
+			s.opts.AnswerTimeout = 500 * time.Millisecond
+			if _, err := s.Exec(ctx, collector); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Exec(ctx, checkerCode); err != nil {
+				t.Fatal(err)
+			}
+			taken, err := s.SendData(ctx, "_take", bytes.NewReader(data), 3000, nil)
+			if err != nil || taken != int64(len(data)) {
+				t.Fatalf("SendData: %d of %d, %v", taken, len(data), err)
+			}
+			res, err := s.Exec(ctx, "import ubinascii\nprint(ubinascii.crc32(b''.join(_got)))")
+			if err != nil || strings.TrimSpace(res.Stdout) != fmt.Sprint(crc32.ChecksumIEEE(data)) {
+				t.Fatalf("module got crc %q (%v), want %d", res.Stdout, err, crc32.ChecksumIEEE(data))
+			}
+			if !s.windowLocked || s.window() != 256 {
+				t.Errorf("window %d, locked %v: want one input buffer, locked", s.window(), s.windowLocked)
+			}
+			if !strings.Contains(string(p.Received()), "print(_qpyO if _qpyI == ") {
+				t.Errorf("the module was not asked how far it got")
+			}
+		})
+	}
+}

@@ -10,7 +10,10 @@
 // tool left, a program that printed more than the prompt). Code is sent
 // without pauses: in one write when it fits the firmware's input buffer,
 // by raw-paste when the firmware offers it, and otherwise in pieces of
-// one buffer, each acknowledged before the next (send.go).
+// one buffer, each acknowledged before the next (send.go). Data for a
+// function on the module goes the same ways; without raw-paste its
+// pieces grow past one buffer while a checker on the module confirms
+// each arrived whole (window.go).
 //
 // It must never import Fyne, cloud/ or the ui and app packages.
 package repl

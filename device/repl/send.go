@@ -32,16 +32,23 @@ func (s *Session) send(ctx context.Context, code []byte) error {
 	return s.sendStaged(ctx, code)
 }
 
+// stepOK names the wait for the "OK" that says the firmware took a
+// command's Ctrl-D.
+const stepOK = "OK after the code"
+
 // sendPlain writes code and Ctrl-D in one go and waits for the "OK"
 // that says the firmware took it all. Only for code shorter than the
-// input buffer.
+// input buffer, or checked on the module (window.go).
 func (s *Session) sendPlain(ctx context.Context, code []byte) error {
 	msg := append(code[:len(code):len(code)], ctrlD)
 	if err := s.write(ctx, msg); err != nil {
 		return err
 	}
+	// The write ends when the system took the bytes; the line may still
+	// be carrying them.
+	deadline := time.Now().Add(s.opts.AnswerTimeout + time.Duration(len(msg))*time.Second/minWriteRate)
 	for {
-		ok, err := s.in.next(ctx, time.Now().Add(s.opts.AnswerTimeout), 2, "OK after the code")
+		ok, err := s.in.next(ctx, deadline, 2, stepOK)
 		if err != nil {
 			return err
 		}
@@ -53,11 +60,11 @@ func (s *Session) sendPlain(ctx context.Context, code []byte) error {
 			return nil
 		case bytes.Equal(ok, []byte("\r\n")):
 		case bytes.Equal(ok, []byte(rawBanner[:2])):
-			if _, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(rawBanner[2:]), "OK after the code"); err != nil {
+			if _, err := s.in.until(ctx, time.Now().Add(s.opts.AnswerTimeout), []byte(rawBanner[2:]), stepOK); err != nil {
 				return err
 			}
 		default:
-			return &ProtocolError{Step: "OK after the code", Got: string(ok)}
+			return &ProtocolError{Step: stepOK, Got: string(ok)}
 		}
 	}
 }
@@ -81,14 +88,14 @@ var (
 func (s *Session) sendStaged(ctx context.Context, code []byte) error {
 	room := s.opts.ChunkSize - 1 // the Ctrl-D
 	for first := true; ; first = false {
-		if cmd, took := stagedCommand(stageRun, code, room); took == len(code) {
+		if cmd, took := literalCommand(stageRun, code, room); took == len(code) {
 			return s.sendPlain(ctx, cmd)
 		}
 		kind := stageMore
 		if first {
 			kind = stageFirst
 		}
-		cmd, took := stagedCommand(kind, code, room)
+		cmd, took := literalCommand(kind, code, room)
 		if err := s.sendPlain(ctx, cmd); err != nil {
 			return err
 		}
@@ -100,8 +107,9 @@ func (s *Session) sendStaged(ctx context.Context, code []byte) error {
 	}
 }
 
-// stagedCommand wraps as much of code as fits room in kind's command.
-func stagedCommand(kind [2]string, code []byte, room int) ([]byte, int) {
+// literalCommand wraps as much of code as fits room in kind's command:
+// kind[0], a bytes literal of a prefix of code, kind[1].
+func literalCommand(kind [2]string, code []byte, room int) ([]byte, int) {
 	cmd := append(make([]byte, 0, room), kind[0]...)
 	cmd, took := AppendBytesLiteral(cmd, code, room-len(kind[0])-len(kind[1]))
 	return append(cmd, kind[1]...), took

@@ -74,12 +74,17 @@ type Session struct {
 	opts Options
 	in   *inbox
 
-	op      sync.Mutex // held by each operation and by an open terminal
-	mode    mode
-	paste   rawPaste
-	closing atomic.Bool
-	term    atomic.Pointer[Terminal] // the open terminal, if any
-	writeMu sync.Mutex               // orders a write's deadlines with its context's end
+	op    sync.Mutex // held by each operation and by an open terminal
+	mode  mode
+	paste rawPaste
+	// dataWindow is the most bytes of one data command without
+	// raw-paste (0: one input buffer); windowLocked stops it growing
+	// after a piece came incomplete (window.go).
+	dataWindow   int
+	windowLocked bool
+	closing      atomic.Bool
+	term         atomic.Pointer[Terminal] // the open terminal, if any
+	writeMu      sync.Mutex               // orders a write's deadlines with its context's end
 
 	readerDone chan struct{}
 }

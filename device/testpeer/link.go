@@ -2,8 +2,11 @@ package testpeer
 
 import "time"
 
-// linePace holds bytes back to a serial line's rate: each byte takes
-// its time on the wire, and an idle line gains no credit, as on a UART.
+// linePace holds bytes back to a serial line's rate: a byte goes out
+// when the line is free and not before it came, and takes its time on
+// the wire. An idle line gains no credit, and a late wake-up does not
+// slow the line down: the schedule, not the clock at waking, says when
+// the next byte goes.
 type linePace struct {
 	bytesPerSec int
 	next        time.Time // when the line is free again
@@ -13,16 +16,11 @@ type linePace struct {
 // late by about a millisecond at 115200 baud.
 const linePiece = 16
 
-// lineSlack is how far the copy may fall behind the line's clock and
-// catch up: a sleep oversleeps, and without it every late wake-up would
-// slow the line down. A UART's FIFO gives the same small burst.
-const lineSlack = 4 * time.Millisecond
-
-// wait blocks until n more bytes have crossed the line.
-func (l *linePace) wait(n int) {
-	now := time.Now()
-	if l.next.Before(now.Add(-lineSlack)) {
-		l.next = now
+// wait blocks until n more bytes that came at arrival have crossed the
+// line.
+func (l *linePace) wait(n int, arrival time.Time) {
+	if l.next.Before(arrival) {
+		l.next = arrival
 	}
 	l.next = l.next.Add(time.Duration(n) * time.Second / time.Duration(l.bytesPerSec))
 	time.Sleep(time.Until(l.next))

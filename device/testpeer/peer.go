@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // Raw-paste behaviours a peer can show (Options.RawPaste).
@@ -48,6 +49,9 @@ type Options struct {
 	// conversation, so a test can interrupt an operation of a whole
 	// program (the binary) at an exact moment.
 	Unplug *Unplug
+	// Lose, when set, drops bytes once at a chosen point, as a firmware
+	// whose input buffer overflowed.
+	Lose *Lose
 }
 
 // Unplug pulls the cable once After has crossed the wire from the product
@@ -72,6 +76,7 @@ type Peer struct {
 	unplugged bool
 	stderr    []byte
 	inPace    *linePace // the input side of a Baud link, nil at full speed
+	lose      *loser    // Options.Lose, used by the copy to the module only
 
 	killOnce sync.Once
 	copies   sync.WaitGroup
@@ -100,6 +105,7 @@ func Start(ctx context.Context, opts Options) (*Peer, error) {
 	if opts.Baud > 0 {
 		p.inPace = &linePace{bytesPerSec: opts.Baud / 10}
 	}
+	p.lose = newLoser(opts.Lose)
 	if err := p.run(ctx, inst); err != nil {
 		p.Kill()
 		os.Remove(cfgPath)
@@ -152,7 +158,7 @@ func (p *Peer) toModule(stdin io.WriteCloser) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := p.pty.master.Read(buf)
-		if n > 0 && !p.deliver(stdin, buf[:n]) {
+		if n > 0 && !p.deliver(stdin, buf[:n], time.Now()) {
 			return
 		}
 		if err != nil {
@@ -161,15 +167,16 @@ func (p *Peer) toModule(stdin io.WriteCloser) {
 	}
 }
 
-// deliver hands b to the module, at the line's pace on a Baud link. It
-// answers false when the module is gone or the planned unplug came.
-func (p *Peer) deliver(stdin io.Writer, b []byte) bool {
+// deliver hands b, which came at arrival, to the module, at the line's
+// pace on a Baud link. It answers false when the module is gone or the
+// planned unplug came.
+func (p *Peer) deliver(stdin io.Writer, b []byte, arrival time.Time) bool {
 	for _, piece := range p.inPace.pieces(b) {
 		if p.inPace != nil {
-			p.inPace.wait(len(piece))
+			p.inPace.wait(len(piece), arrival)
 		}
 		chunk := p.record(piece)
-		if _, err := stdin.Write(chunk); err != nil {
+		if _, err := stdin.Write(p.lose.filter(chunk)); err != nil {
 			return false
 		}
 		if len(chunk) < len(piece) {

@@ -4,7 +4,6 @@
 import { writeSync } from "node:fs";
 
 const SLOW_PIECE = 16;
-const LINE_SLACK_MS = 4;
 const FLUSH_MS = 10;
 
 function sleepMs(ms) {
@@ -43,11 +42,13 @@ export class SerialOut {
       writeAll(all);
       return;
     }
-    // Each byte takes its time on the line; an idle line gains no credit
-    // beyond LINE_SLACK_MS, which lets a late wake-up catch up.
+    // A byte goes out when the line is free and not before it was
+    // written, and takes its time on the line: an idle line gains no
+    // credit, and a late wake-up does not slow the line down.
+    const arrival = performance.now();
     for (let off = 0; off < all.length; off += SLOW_PIECE) {
       const piece = all.subarray(off, off + SLOW_PIECE);
-      this.lineFree = Math.max(this.lineFree, performance.now() - LINE_SLACK_MS) + (piece.length * 1000) / this.rate;
+      this.lineFree = Math.max(this.lineFree, arrival) + (piece.length * 1000) / this.rate;
       const wait = this.lineFree - performance.now();
       if (wait > 0) sleepMs(wait);
       writeAll(piece);
