@@ -1,0 +1,146 @@
+package updates
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"qpyhub/app/ota"
+	"qpyhub/cloud/registry"
+	"qpyhub/cloud/twinquery"
+)
+
+// fakeServices opens the bundles it knows by path and hands out one
+// fake hub as the local hub; it refuses every connection string.
+type fakeServices struct {
+	bundles map[string]ota.Manifest
+	hub     *fakeHub
+}
+
+func (f *fakeServices) OpenBundle(path string) (ota.Manifest, error) {
+	m, ok := f.bundles[path]
+	if !ok {
+		return ota.Manifest{}, &ota.ManifestError{Field: "files[0].sha256", Reason: "does not match the file's bytes"}
+	}
+	return m, nil
+}
+
+func (f *fakeServices) LocalHub() (Hub, error) { return f.hub, nil }
+
+func (f *fakeServices) OpenHub(string) (Hub, error) {
+	return nil, errors.New("not a policy connection string")
+}
+
+// fakeHub is a hub in memory: devices with tags, the query language
+// through cloud/twinquery, starts recorded, and the readings of a watch
+// sent by the test.
+type fakeHub struct {
+	mu      sync.Mutex
+	twins   []registry.Twin
+	starts  []StartRequest
+	watched []Targets
+	// startErr ends every start with this error; holdStart makes a
+	// start wait, after its first upload, until it is cancelled.
+	startErr  error
+	holdStart bool
+	// readings are what a watch hands on, one by one, until one is all
+	// final; a watch also ends when its context does.
+	readings chan []DeviceStatus
+}
+
+func newFakeHub(n int) *fakeHub {
+	h := &fakeHub{readings: make(chan []DeviceStatus, 16)}
+	for i := range n {
+		var tw registry.Twin
+		tw.DeviceID = fmt.Sprintf("m%02d", i)
+		tw.Tags = map[string]any{"site": []string{"lab", "field"}[i%2]}
+		h.twins = append(h.twins, tw)
+	}
+	return h
+}
+
+func (h *fakeHub) Devices(_ context.Context, where string) ([]registry.DeviceSummary, error) {
+	q, err := twinquery.Parse(registry.QueryText(where))
+	if err != nil {
+		return nil, err
+	}
+	var out []registry.DeviceSummary
+	for _, tw := range h.twins {
+		b, _ := json.Marshal(tw)
+		var doc map[string]any
+		_ = json.Unmarshal(b, &doc)
+		if q.Match(doc) {
+			out = append(out, registry.Summary(tw))
+		}
+	}
+	return out, nil
+}
+
+func (h *fakeHub) Start(ctx context.Context, req StartRequest, progress func(StartProgress)) (StartResult, error) {
+	h.mu.Lock()
+	h.starts = append(h.starts, req)
+	startErr, hold := h.startErr, h.holdStart
+	h.mu.Unlock()
+	progress(StartProgress{Stage: StageUploading, Path: "/usr/main.py", Done: 1, Total: 2})
+	if hold {
+		<-ctx.Done()
+		return StartResult{}, ctx.Err()
+	}
+	if startErr != nil {
+		return StartResult{}, startErr
+	}
+	progress(StartProgress{Stage: StageUploading, Path: "/usr/lib/util.py", Done: 2, Total: 2})
+	if req.Targets.Query != "" {
+		return StartResult{JobID: "ota-job-1"}, nil
+	}
+	var res StartResult
+	for _, id := range req.Targets.Devices {
+		if strings.HasPrefix(id, "ghost") {
+			res.Failed = append(res.Failed, TargetError{DeviceID: id, Err: registry.ErrDeviceNotFound})
+			continue
+		}
+		res.Devices = append(res.Devices, id)
+	}
+	return res, nil
+}
+
+func (h *fakeHub) Watch(ctx context.Context, targets Targets, fn func([]DeviceStatus)) error {
+	h.mu.Lock()
+	h.watched = append(h.watched, targets)
+	h.mu.Unlock()
+	for {
+		select {
+		case r := <-h.readings:
+			fn(r)
+			if allFinal(r) {
+				return nil
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func allFinal(statuses []DeviceStatus) bool {
+	for _, s := range statuses {
+		if !s.Final() {
+			return false
+		}
+	}
+	return true
+}
+
+// recorded copies what the hub was asked.
+func (h *fakeHub) recorded() ([]StartRequest, []Targets) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]StartRequest(nil), h.starts...), append([]Targets(nil), h.watched...)
+}
+
+// status is a reading of one module.
+func status(id, version string, state ota.State, progress int, errText string) DeviceStatus {
+	return DeviceStatus{DeviceID: id, Desired: "1.3", Reported: ota.Reported{Version: version, State: state, Progress: progress, Error: errText}}
+}
