@@ -44,7 +44,7 @@ func under(prefixes ...string) func(string) bool {
 func core(p string) bool {
 	return under("qpyhub/device", "qpyhub/cloud", "qpyhub/assets", "qpyhub/app/provision",
 		"qpyhub/app/applog", "qpyhub/app/prefstore", "qpyhub/app/secretstore",
-		"qpyhub/app/settings", "qpyhub/app/netproxy", "qpyhub/app/explain")(p)
+		"qpyhub/app/settings", "qpyhub/app/netproxy", "qpyhub/app/explain", "qpyhub/app/ota")(p)
 }
 
 // rooms is the composition root and the two rooms it starts.

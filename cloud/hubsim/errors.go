@@ -24,6 +24,7 @@ const (
 	CodeArgumentInvalid     = 400004
 	CodeUnauthorized        = 401002
 	CodeDeviceNotFound      = 404001
+	CodeFileNotFound        = 404011
 	CodeDeviceNotOnline     = 404103
 	CodeDeviceAlreadyExists = 409001
 	CodePreconditionFailed  = 412002

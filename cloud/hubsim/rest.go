@@ -25,6 +25,7 @@ func (s *Server) restHandler() http.Handler {
 	mux.Handle("GET /devices/{id}/messages/events", s.authorize(RightServiceConnect, 0, s.restTelemetry))
 	mux.Handle("POST /devices/query", s.authorize(RightRegistryRead, maxQueryBody, s.restQueryDevices))
 	s.routeJobs(mux)
+	s.routeFiles(mux)
 	mux.Handle("PUT /enrollmentGroups/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollmentGroup))
 	mux.Handle("PUT /enrollments/{id}", s.authorize(RightEnrollmentWrite, maxRegistryBody, s.restPutEnrollment))
 	return mux

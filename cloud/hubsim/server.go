@@ -31,6 +31,7 @@ type Server struct {
 	methods   *methodCalls
 	dps       *dpsService
 	jobs      *jobStore
+	files     *fileStore
 
 	mu        sync.Mutex
 	started   bool
@@ -54,6 +55,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := newFileStore(filesDir(cfg.RegistryFile), cfg.Now)
+	if err != nil {
+		return nil, err
+	}
 	caps := mqtt.NewDefaultServerCapabilities()
 	caps.MaximumQos = 1             // QoS 2 subscriptions are granted QoS 1
 	caps.RetainAvailable = 0        // IoT Hub does not store retained messages
@@ -69,6 +74,7 @@ func New(cfg Config) (*Server, error) {
 		twins:     newTwinStore(),
 		methods:   newMethodCalls(),
 		jobs:      newJobStore(),
+		files:     files,
 	}
 	s.mq = mqtt.New(&mqtt.Options{
 		InlineClient: true,

@@ -136,6 +136,7 @@ type call struct {
 	method   string
 	deviceID string
 	body     any               // JSON-encoded when not nil
+	raw      []byte            // sent as application/octet-stream when not nil
 	header   map[string]string // extra headers
 	out      any               // decoded from a 2xx answer when not nil
 	path     string            // escaped path for calls not on /devices/{id}
@@ -227,6 +228,9 @@ func (c *Client) newRequest(ctx context.Context, rc call) (*http.Request, error)
 		}
 		body = bytes.NewReader(b)
 	}
+	if rc.raw != nil {
+		body = bytes.NewReader(rc.raw)
+	}
 	target := c.deviceURL(rc.deviceID)
 	if rc.path != "" {
 		target = c.pathURL(rc.path)
@@ -237,7 +241,10 @@ func (c *Client) newRequest(ctx context.Context, rc call) (*http.Request, error)
 	}
 	req.Header.Set("Authorization", token)
 	req.Header.Set("Accept", "application/json")
-	if body != nil {
+	switch {
+	case rc.raw != nil:
+		req.Header.Set("Content-Type", "application/octet-stream")
+	case body != nil:
 		req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	for k, v := range rc.header {

@@ -46,6 +46,7 @@ func Reasons() []string {
 		ErrThrottled.Error(), ErrHubFailure.Error(), ErrRejected.Error(),
 		ReasonUnreadable, ReasonDeviceString, ReasonNoPolicyKey, ReasonBadBaseURL,
 		ErrBadQuery.Error(), ErrDeviceOffline.Error(), ErrMethodTimeout.Error(), ErrJobNotFound.Error(), ErrJobExists.Error(),
+		ErrNoFileHosting.Error(),
 	}
 }
 
