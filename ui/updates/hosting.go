@@ -46,8 +46,9 @@ type hostingForm struct {
 
 func newHostingForm(s *Screen) *hostingForm {
 	h := &hostingForm{s: s}
-	h.kinds = []string{lang.L("The local hub serves them"), lang.L("An Azure storage account"), lang.L("A web address I serve them from")}
+	h.kinds = []string{lang.L("Local hub"), lang.L("Azure storage"), lang.L("Web address")}
 	h.Kind = widget.NewRadioGroup(h.kinds, func(string) { h.showKind() })
+	h.Kind.Horizontal = true
 	h.Kind.Required = true
 	account := widget.NewPasswordEntry()
 	account.SetPlaceHolder(lang.L("DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…"))

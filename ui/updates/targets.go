@@ -48,8 +48,9 @@ type targetPicker struct {
 
 func newTargetPicker(s *Screen) *targetPicker {
 	p := &targetPicker{s: s, ticked: map[string]bool{}}
-	p.modes = []string{lang.L("One device"), lang.L("Devices ticked in the hub's list"), lang.L("Every device a query matches")}
+	p.modes = []string{lang.L("One device"), lang.L("Ticked devices"), lang.L("By query")}
 	p.Mode = widget.NewRadioGroup(p.modes, func(string) { p.showMode() })
+	p.Mode.Horizontal = true
 	p.Mode.Required = true
 	one := widget.NewEntry()
 	one.SetPlaceHolder(lang.L("device id, e.g. pump-017"))
@@ -70,7 +71,7 @@ func newTargetPicker(s *Screen) *targetPicker {
 
 	// The list scrolls inside the form's own scroll: give it a height.
 	room := canvas.NewRectangle(nil)
-	room.SetMinSize(fyne.NewSize(10, 180))
+	room.SetMinSize(fyne.NewSize(10, 150))
 	p.one = container.NewVBox(p.One.Content())
 	p.list = container.NewVBox(container.NewBorder(nil, nil, nil, p.Load, p.Filter), container.NewStack(room, p.List), p.Count)
 	p.query = container.NewVBox(p.Query.Content(), container.NewBorder(nil, nil, nil, p.Preview, p.Matches))
@@ -119,11 +120,20 @@ func (p *targetPicker) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	check.OnChanged = nil
 	check.SetChecked(p.ticked[d.DeviceID])
 	check.OnChanged = func(on bool) { p.tick(d.DeviceID, on) }
-	version := d.AppVersion
-	if version == "" {
-		version = "-"
+	state.SetText(deviceNote(d))
+}
+
+// deviceNote is what the list says beside a device: its application's
+// version when it reports one, and whether it is online.
+func deviceNote(d registry.DeviceSummary) string {
+	online := lang.L("offline")
+	if d.ConnectionState == "Connected" {
+		online = lang.L("online")
 	}
-	state.SetText(lang.L("app {{.Version}}", map[string]any{"Version": version}))
+	if d.AppVersion == "" {
+		return online
+	}
+	return lang.L("app {{.Version}}", map[string]any{"Version": d.AppVersion}) + " · " + online
 }
 
 func (p *targetPicker) tick(id string, on bool) {
