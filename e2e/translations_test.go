@@ -18,6 +18,7 @@ import (
 	"qpyhub/app/provision"
 	"qpyhub/assets"
 	"qpyhub/cloud"
+	"qpyhub/cloud/blobstore"
 	"qpyhub/cloud/dps"
 	"qpyhub/cloud/hubclient"
 	"qpyhub/cloud/registry"
@@ -161,6 +162,7 @@ func dynamicKeys() []string {
 	keys = append(keys, hubclient.Reasons()...)
 	keys = append(keys, provision.Phrases()...)
 	keys = append(keys, registry.Reasons()...)
+	keys = append(keys, blobstore.Reasons()...)
 	keys = append(keys, dps.Reasons()...)
 	keys = append(keys, netproxy.Reasons()...)
 	keys = append(keys, ports.Labels()...)

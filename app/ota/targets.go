@@ -1,0 +1,70 @@
+package ota
+
+import (
+	"context"
+	"errors"
+
+	"qpyhub/cloud"
+	"qpyhub/cloud/registry"
+)
+
+// Targets are the modules an update is for: devices named one by one, or
+// every device a registry query's condition matches.
+type Targets struct {
+	DeviceIDs []string
+	Query     string // "WHERE tags.product = 'meter'"; a leading WHERE is optional
+}
+
+// Check refuses no target, both kinds at once, and bad device ids.
+func (t Targets) Check() error {
+	switch {
+	case len(t.DeviceIDs) == 0 && t.Query == "":
+		return errors.New("no modules named: give --device ID (one or more) or --query \"WHERE …\"")
+	case len(t.DeviceIDs) > 0 && t.Query != "":
+		return errors.New("give --device or --query, not both")
+	}
+	for _, id := range t.DeviceIDs {
+		if err := cloud.ValidateDeviceID("device id", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryPage is how many twins one query page asks for.
+const queryPage = 100
+
+// twins reads the twin of every target: one by one for named devices (a
+// device that cannot be read is an error of its own), page by page for a
+// query.
+func (t Targets) twins(ctx context.Context, reg *registry.Client) ([]registry.Twin, map[string]error, error) {
+	if t.Query == "" {
+		var out []registry.Twin
+		failed := map[string]error{}
+		for _, id := range t.DeviceIDs {
+			tw, err := reg.GetTwin(ctx, id)
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			if err != nil {
+				failed[id] = err
+				tw = registry.Twin{DeviceID: id}
+			}
+			out = append(out, tw)
+		}
+		return out, failed, nil
+	}
+	var out []registry.Twin
+	cont := ""
+	for {
+		page, next, err := reg.Query(ctx, t.Query, queryPage, cont)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil, nil
+		}
+		cont = next
+	}
+}
