@@ -41,18 +41,18 @@ type fakeHub struct {
 	mu      sync.Mutex
 	twins   []registry.Twin
 	starts  []StartRequest
-	watched []Targets
+	watched []ota.Targets
 	// startErr ends every start with this error; holdStart makes a
 	// start wait, after its first upload, until it is cancelled.
 	startErr  error
 	holdStart bool
 	// readings are what a watch hands on, one by one, until one is all
 	// final; a watch also ends when its context does.
-	readings chan []DeviceStatus
+	readings chan []ota.DeviceStatus
 }
 
 func newFakeHub(n int) *fakeHub {
-	h := &fakeHub{readings: make(chan []DeviceStatus, 16)}
+	h := &fakeHub{readings: make(chan []ota.DeviceStatus, 16)}
 	for i := range n {
 		var tw registry.Twin
 		tw.DeviceID = fmt.Sprintf("m%02d", i)
@@ -79,27 +79,29 @@ func (h *fakeHub) Devices(_ context.Context, where string) ([]registry.DeviceSum
 	return out, nil
 }
 
-func (h *fakeHub) Start(ctx context.Context, req StartRequest, progress func(StartProgress)) (StartResult, error) {
+func (h *fakeHub) Start(ctx context.Context, req StartRequest, progress func(ota.StartStep)) (ota.StartResult, error) {
 	h.mu.Lock()
 	h.starts = append(h.starts, req)
 	startErr, hold := h.startErr, h.holdStart
 	h.mu.Unlock()
-	progress(StartProgress{Stage: StageUploading, Path: "/usr/main.py", Done: 1, Total: 2})
+	progress(ota.StartStep{Stage: "host", Path: "/usr/main.py", Done: 0, Total: 2})
+	progress(ota.StartStep{Stage: "host", Path: "/usr/lib/util.py", Done: 1, Total: 2})
 	if hold {
 		<-ctx.Done()
-		return StartResult{}, ctx.Err()
+		return ota.StartResult{}, ctx.Err()
 	}
 	if startErr != nil {
-		return StartResult{}, startErr
+		return ota.StartResult{}, startErr
 	}
-	progress(StartProgress{Stage: StageUploading, Path: "/usr/lib/util.py", Done: 2, Total: 2})
 	if req.Targets.Query != "" {
-		return StartResult{JobID: "ota-job-1"}, nil
+		progress(ota.StartStep{Stage: "job", Total: 1})
+		return ota.StartResult{Job: &registry.Job{JobID: "ota-job-1"}}, nil
 	}
-	var res StartResult
-	for _, id := range req.Targets.Devices {
+	res := ota.StartResult{Failed: map[string]error{}}
+	for i, id := range req.Targets.DeviceIDs {
+		progress(ota.StartStep{Stage: "device", DeviceID: id, Done: i, Total: len(req.Targets.DeviceIDs)})
 		if strings.HasPrefix(id, "ghost") {
-			res.Failed = append(res.Failed, TargetError{DeviceID: id, Err: registry.ErrDeviceNotFound})
+			res.Failed[id] = registry.ErrDeviceNotFound
 			continue
 		}
 		res.Devices = append(res.Devices, id)
@@ -107,7 +109,7 @@ func (h *fakeHub) Start(ctx context.Context, req StartRequest, progress func(Sta
 	return res, nil
 }
 
-func (h *fakeHub) Watch(ctx context.Context, targets Targets, fn func([]DeviceStatus)) error {
+func (h *fakeHub) Watch(ctx context.Context, targets ota.Targets, fn func([]ota.DeviceStatus)) error {
 	h.mu.Lock()
 	h.watched = append(h.watched, targets)
 	h.mu.Unlock()
@@ -115,7 +117,7 @@ func (h *fakeHub) Watch(ctx context.Context, targets Targets, fn func([]DeviceSt
 		select {
 		case r := <-h.readings:
 			fn(r)
-			if allFinal(r) {
+			if ota.AllFinal(r) {
 				return nil
 			}
 		case <-ctx.Done():
@@ -124,23 +126,14 @@ func (h *fakeHub) Watch(ctx context.Context, targets Targets, fn func([]DeviceSt
 	}
 }
 
-func allFinal(statuses []DeviceStatus) bool {
-	for _, s := range statuses {
-		if !s.Final() {
-			return false
-		}
-	}
-	return true
-}
-
 // recorded copies what the hub was asked.
-func (h *fakeHub) recorded() ([]StartRequest, []Targets) {
+func (h *fakeHub) recorded() ([]StartRequest, []ota.Targets) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]StartRequest(nil), h.starts...), append([]Targets(nil), h.watched...)
+	return append([]StartRequest(nil), h.starts...), append([]ota.Targets(nil), h.watched...)
 }
 
 // status is a reading of one module.
-func status(id, version string, state ota.State, progress int, errText string) DeviceStatus {
-	return DeviceStatus{DeviceID: id, Desired: "1.3", Reported: ota.Reported{Version: version, State: state, Progress: progress, Error: errText}}
+func status(id, version string, state ota.State, progress int, errText string) ota.DeviceStatus {
+	return ota.DeviceStatus{DeviceID: id, Desired: "1.3", Reported: ota.Reported{Version: version, State: state, Progress: progress, Error: errText}}
 }

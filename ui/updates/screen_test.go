@@ -66,7 +66,7 @@ func (r *rig) start(t *testing.T) {
 }
 
 // send hands the watch a reading and waits until the table shows it.
-func (r *rig) send(t *testing.T, statuses ...DeviceStatus) {
+func (r *rig) send(t *testing.T, statuses ...ota.DeviceStatus) {
 	t.Helper()
 	r.hub.readings <- statuses
 	r.q.RunUntil(t, "the reading in the table", func() bool {
@@ -109,14 +109,14 @@ func TestOneDeviceIsWatchedUntilDone(t *testing.T) {
 	r.start(t)
 	starts, _ := r.hub.recorded()
 	if len(starts) != 1 || starts[0].BundlePath != bundlePath || starts[0].Version != "1.3" || starts[0].Retry ||
-		fmt.Sprint(starts[0].Targets.Devices) != "[m01]" || starts[0].Hosting.Kind != HostLocalHub {
+		fmt.Sprint(starts[0].Targets.DeviceIDs) != "[m01]" || starts[0].Hosting.Kind != HostLocalHub {
 		t.Fatalf("start %+v", starts)
 	}
 	if !strings.Contains(r.s.Message.Text, "Version 1.3 asked of 1 modules.") || r.s.Cancel.Text != "Stop watching" || !r.s.Start.Disabled() {
 		t.Errorf("while watching: message %q, cancel %q, Start disabled %v", r.s.Message.Text, r.s.Cancel.Text, r.s.Start.Disabled())
 	}
 	r.send(t, status("m01", "1.2", ota.StateDone, 100, ""))
-	if _, watched := r.hub.recorded(); len(watched) != 1 || fmt.Sprint(watched[0].Devices) != "[m01]" {
+	if _, watched := r.hub.recorded(); len(watched) != 1 || fmt.Sprint(watched[0].DeviceIDs) != "[m01]" {
 		t.Fatalf("watched %+v", watched)
 	}
 	if got := cellText(r, 0, colState); got != "waiting" {
@@ -129,7 +129,7 @@ func TestOneDeviceIsWatchedUntilDone(t *testing.T) {
 	if !strings.Contains(r.s.Table.Summary.Text, "1 still updating") {
 		t.Errorf("summary %q", r.s.Table.Summary.Text)
 	}
-	r.hub.readings <- []DeviceStatus{status("m01", "1.3", ota.StateDone, 100, "")}
+	r.hub.readings <- []ota.DeviceStatus{status("m01", "1.3", ota.StateDone, 100, "")}
 	r.q.RunUntil(t, "the end of the watch", func() bool { return r.s.run == nil })
 	if r.s.Message.Text != "Every module runs the new version." || r.s.Cancel.Visible() || r.s.Start.Disabled() || !r.s.Retry.Disabled() {
 		t.Errorf("after: message %q, cancel shown %v, Start disabled %v, Retry disabled %v",
@@ -171,11 +171,11 @@ func TestTickedDevicesOnStorageAndRetryFailed(t *testing.T) {
 	r.start(t)
 	starts, _ := r.hub.recorded()
 	got := starts[0]
-	if fmt.Sprint(got.Targets.Devices) != "[m00 m02 m03]" || got.Hosting.Kind != HostStorage || got.Hosting.ConnectionString != storageString ||
+	if fmt.Sprint(got.Targets.DeviceIDs) != "[m00 m02 m03]" || got.Hosting.Kind != HostStorage || got.Hosting.ConnectionString != storageString ||
 		got.Hosting.Container != "qpyhub-ota" || got.Hosting.URLLifetime != 24*time.Hour {
 		t.Fatalf("start %+v", got)
 	}
-	r.hub.readings <- []DeviceStatus{
+	r.hub.readings <- []ota.DeviceStatus{
 		status("m00", "1.3", ota.StateDone, 100, ""),
 		status("m02", "1.3", ota.StateFailed, 30, "sha256 mismatch for /usr/main.py"),
 		status("m03", "1.3", ota.StateRolledBack, 100, "version 1.3 did not come online within 300 s"),
@@ -196,11 +196,11 @@ func TestTickedDevicesOnStorageAndRetryFailed(t *testing.T) {
 	r.q.RunUntil(t, "the second watch", func() bool { return r.s.run != nil && r.s.run.watching })
 	r.send(t, status("m02", "1.3", ota.StateDownloading, 0, ""))
 	starts, watched := r.hub.recorded()
-	if len(starts) != 2 || !starts[1].Retry || fmt.Sprint(starts[1].Targets.Devices) != "[m02 m03]" || starts[1].Hosting.Kind != HostStorage {
+	if len(starts) != 2 || !starts[1].Retry || fmt.Sprint(starts[1].Targets.DeviceIDs) != "[m02 m03]" || starts[1].Hosting.Kind != HostStorage {
 		t.Fatalf("retry start %+v", starts[len(starts)-1])
 	}
-	if fmt.Sprint(watched[1].Devices) != "[m00 m02 m03]" {
-		t.Errorf("the retry watches %v, want every module of the update", watched[1].Devices)
+	if fmt.Sprint(watched[1].DeviceIDs) != "[m00 m02 m03]" {
+		t.Errorf("the retry watches %v, want every module of the update", watched[1].DeviceIDs)
 	}
 }
 
@@ -214,7 +214,7 @@ func TestQueryTargetsAndTheirCount(t *testing.T) {
 	r.start(t)
 	r.send(t, status("m00", "1.2", ota.StateIdle, 0, ""))
 	starts, watched := r.hub.recorded()
-	if starts[0].Targets.Query != "WHERE tags.site = 'lab'" || len(starts[0].Targets.Devices) != 0 || watched[0].Query != starts[0].Targets.Query {
+	if starts[0].Targets.Query != "WHERE tags.site = 'lab'" || len(starts[0].Targets.DeviceIDs) != 0 || watched[0].Query != starts[0].Targets.Query {
 		t.Fatalf("start %+v, watch %+v", starts[0].Targets, watched[0])
 	}
 	if !strings.Contains(r.s.Message.Text, "(job ota-job-1)") {
@@ -294,7 +294,7 @@ func TestCancelAStartAndAFailedTarget(t *testing.T) {
 	test.Type(r.s.Targets.One.Entry, "m00")
 	r.hub.holdStart = true
 	test.Tap(r.s.Start)
-	r.q.RunUntil(t, "the first upload", func() bool { return strings.Contains(r.s.Message.Text, "Uploading the files: 1 of 2 (/usr/main.py)") })
+	r.q.RunUntil(t, "the first upload", func() bool { return strings.Contains(r.s.Message.Text, "Uploading file 2 of 2: /usr/lib/util.py") })
 	if !r.s.Progress.Visible() || r.s.Progress.Value != 0.5 || !r.s.Cancel.Visible() || r.s.Cancel.Text != "Cancel" {
 		t.Errorf("while uploading: progress %v shown %v, cancel %q", r.s.Progress.Value, r.s.Progress.Visible(), r.s.Cancel.Text)
 	}
@@ -309,5 +309,21 @@ func TestCancelAStartAndAFailedTarget(t *testing.T) {
 	r.start(t)
 	if !strings.Contains(r.s.Message.Text, "ghost-7: ") || r.s.Message.Importance != widget.WarningImportance {
 		t.Errorf("a target the hub does not know: %q", r.s.Message.Text)
+	}
+}
+
+func TestAModuleWhoseTwinCannotBeRead(t *testing.T) {
+	r := openScreen(t, 2)
+	r.pickTicked(t, "m00", "m01")
+	r.start(t)
+	unread := ota.DeviceStatus{DeviceID: "m01", Problem: "the hub has no device with this id"}
+	r.hub.readings <- []ota.DeviceStatus{status("m00", "1.3", ota.StateDone, 100, ""), unread}
+	r.q.RunUntil(t, "the end of the watch", func() bool { return r.s.run == nil })
+	if cellText(r, 1, colState) != "unknown" || cellText(r, 1, colError) != unread.Problem {
+		t.Errorf("row: %q %q", cellText(r, 1, colState), cellText(r, 1, colError))
+	}
+	if !strings.Contains(r.s.Message.Text, "the twins of 1 modules could not be read") || !r.s.Retry.Disabled() ||
+		!strings.HasSuffix(r.s.Table.Summary.Text, "1 could not be read") {
+		t.Errorf("message %q, summary %q, Retry disabled %v", r.s.Message.Text, r.s.Table.Summary.Text, r.s.Retry.Disabled())
 	}
 }

@@ -3,12 +3,16 @@ package updates
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"qpyhub/app/ota"
+	"qpyhub/cloud/registry"
 	"qpyhub/ui/widgets"
 )
 
@@ -49,22 +53,22 @@ func (s *Screen) retryFailed() {
 	if err != nil {
 		return
 	}
-	watch := Targets{}
+	watch := ota.Targets{}
 	for _, r := range s.Table.rows {
-		watch.Devices = append(watch.Devices, r.DeviceID)
+		watch.DeviceIDs = append(watch.DeviceIDs, r.DeviceID)
 	}
-	s.begin(StartRequest{BundlePath: s.Bundle.path, Version: s.Bundle.manifest.Version, Targets: Targets{Devices: ids}, Hosting: hosting, Retry: true}, watch)
+	s.begin(StartRequest{BundlePath: s.Bundle.path, Version: s.Bundle.manifest.Version, Targets: ota.Targets{DeviceIDs: ids}, Hosting: hosting, Retry: true}, watch)
 }
 
 // begin runs the start, then watches the targets.
-func (s *Screen) begin(req StartRequest, watch Targets) {
+func (s *Screen) begin(req StartRequest, watch ota.Targets) {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	s.run = &running{cancel: cancel}
 	s.setBusy(true)
 	s.say(lang.L("Starting version {{.Version}}…", map[string]any{"Version": req.Version}), widget.MediumImportance)
 	hub, mask := s.hub, s.mask()
 	go func() {
-		res, err := hub.Start(ctx, req, func(p StartProgress) { s.post(func() { s.showStartProgress(p) }) })
+		res, err := hub.Start(ctx, req, func(p ota.StartStep) { s.post(func() { s.showStartProgress(p) }) })
 		cancel()
 		s.post(func() {
 			s.run = nil
@@ -80,30 +84,34 @@ func (s *Screen) begin(req StartRequest, watch Targets) {
 	}()
 }
 
-// showStartProgress shows which file goes up, or how many targets were
-// asked.
-func (s *Screen) showStartProgress(p StartProgress) {
+// showStartProgress shows which file goes up, which target is asked,
+// or that a job starts. A step comes before its work: Done counts the
+// ones finished.
+func (s *Screen) showStartProgress(p ota.StartStep) {
 	if s.run == nil || s.run.watching || p.Total == 0 {
 		return
 	}
 	s.Progress.SetValue(float64(p.Done) / float64(p.Total))
-	values := map[string]any{"Done": p.Done, "Total": p.Total, "Path": p.Path}
-	if p.Stage == StageUploading {
-		s.say(lang.L("Uploading the files: {{.Done}} of {{.Total}} ({{.Path}})", values), widget.MediumImportance)
-		return
+	values := map[string]any{"Index": p.Done + 1, "Total": p.Total, "Path": p.Path, "Device": p.DeviceID}
+	switch p.Stage {
+	case "host":
+		s.say(lang.L("Uploading file {{.Index}} of {{.Total}}: {{.Path}}", values), widget.MediumImportance)
+	case "device":
+		s.say(lang.L("Asking module {{.Index}} of {{.Total}}: {{.Device}}", values), widget.MediumImportance)
+	case "job":
+		s.say(lang.L("Starting a job of the hub for every device the query matches…"), widget.MediumImportance)
 	}
-	s.say(lang.L("Asking the modules for the version: {{.Done}} of {{.Total}}", values), widget.MediumImportance)
 }
 
 // watch follows the targets until every one is final, the user stops
 // it, or watchTimeout passes.
-func (s *Screen) watch(targets Targets) {
+func (s *Screen) watch(targets ota.Targets) {
 	ctx, cancel := context.WithTimeout(context.Background(), watchTimeout)
 	s.run = &running{cancel: cancel, watching: true}
 	s.setBusy(true)
 	hub := s.hub
 	go func() {
-		err := hub.Watch(ctx, targets, func(statuses []DeviceStatus) {
+		err := hub.Watch(ctx, targets, func(statuses []ota.DeviceStatus) {
 			s.post(func() { s.Table.show(statuses) })
 		})
 		stopped := ctx.Err() != nil
@@ -128,6 +136,10 @@ func (s *Screen) watch(targets Targets) {
 func (s *Screen) sayOutcome() {
 	if n := len(s.Table.retryable()); n > 0 {
 		s.say(lang.L("The update ended; {{.Count}} modules failed or rolled back: pick a row to read why, then Retry failed.", map[string]any{"Count": n}), widget.DangerImportance)
+		return
+	}
+	if n := s.Table.unreadable(); n > 0 {
+		s.say(lang.L("The update ended, but the twins of {{.Count}} modules could not be read: pick a row to read why.", map[string]any{"Count": n}), widget.DangerImportance)
 		return
 	}
 	s.say(lang.L("Every module runs the new version."), widget.SuccessImportance)
@@ -157,20 +169,20 @@ func (s *Screen) setBusy(on bool) {
 }
 
 // startResult says what a start did.
-func startResult(res StartResult, req StartRequest, mask func(string) string) string {
+func startResult(res ota.StartResult, req StartRequest, mask func(string) string) string {
 	var text string
-	if res.JobID != "" {
-		text = lang.L("Version {{.Version}} asked of every device the query matches (job {{.Job}}).", map[string]any{"Version": req.Version, "Job": res.JobID})
+	if res.Job != nil {
+		text = lang.L("Version {{.Version}} asked of every device the query matches (job {{.Job}}).", map[string]any{"Version": req.Version, "Job": res.Job.JobID})
 	} else {
 		text = lang.L("Version {{.Version}} asked of {{.Count}} modules.", map[string]any{"Version": req.Version, "Count": len(res.Devices)})
 	}
-	for _, f := range res.Failed {
-		text += "\n" + f.DeviceID + ": " + mask(widgets.ErrorText(f.Err))
+	for _, id := range slices.Sorted(maps.Keys(res.Failed)) {
+		text += "\n" + id + ": " + mask(widgets.ErrorText(res.Failed[id]))
 	}
 	return text
 }
 
-func importanceOf(res StartResult) widget.Importance {
+func importanceOf(res ota.StartResult) widget.Importance {
 	if len(res.Failed) > 0 {
 		return widget.WarningImportance
 	}
@@ -181,6 +193,9 @@ func importanceOf(res StartResult) widget.Importance {
 func startFailure(err error, mask func(string) string) string {
 	if errors.Is(err, context.Canceled) {
 		return lang.L("Cancelled: the modules asked before the cancel still update; the others were not asked.")
+	}
+	if errors.Is(err, registry.ErrNoFileHosting) {
+		return lang.L("The update did not start:") + "\n" + lang.L("This hub does not host files: choose Azure storage or a web address for them.")
 	}
 	return lang.L("The update did not start:") + "\n" + mask(widgets.ErrorText(err))
 }

@@ -34,7 +34,7 @@ type updateTable struct {
 	s       *Screen
 	Table   *widget.Table
 	Summary *widget.Label
-	rows    []DeviceStatus
+	rows    []ota.DeviceStatus
 }
 
 func newUpdateTable(s *Screen) *updateTable {
@@ -56,9 +56,10 @@ func newUpdateTable(s *Screen) *updateTable {
 		t.Table.SetColumnWidth(i, c.width)
 	}
 	t.Table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(t.rows) && t.rows[id.Row].Error != "" {
-			r := t.rows[id.Row]
-			s.say(r.DeviceID+": "+r.Error, widget.DangerImportance)
+		if id.Row >= 0 && id.Row < len(t.rows) {
+			if text := rowError(t.rows[id.Row]); text != "" {
+				s.say(t.rows[id.Row].DeviceID+": "+text, widget.DangerImportance)
+			}
 		}
 	}
 	return t
@@ -96,18 +97,18 @@ func (t *updateTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case colVersion:
 		l.SetText(dash(r.Version))
 	case colState:
-		l.Importance = stateImportance(r.shownState())
-		l.SetText(stateText(r.shownState()))
+		l.Importance = stateImportance(shownState(r))
+		l.SetText(stateText(shownState(r)))
 	case colError:
 		l.Importance = widget.DangerImportance
-		l.SetText(r.Error)
+		l.SetText(rowError(r))
 	}
 	l.Refresh()
 }
 
 // show replaces the rows with a new reading, keeping the order of the
 // devices already shown.
-func (t *updateTable) show(statuses []DeviceStatus) {
+func (t *updateTable) show(statuses []ota.DeviceStatus) {
 	t.rows = statuses
 	t.Table.Refresh()
 	t.showSummary()
@@ -136,7 +137,7 @@ func (t *updateTable) allFinal() bool {
 func (t *updateTable) retryable() []string {
 	var ids []string
 	for _, r := range t.rows {
-		if r.Final() && (r.State == ota.StateFailed || r.State == ota.StateRolledBack) {
+		if r.Problem == "" && r.Final() && (r.State == ota.StateFailed || r.State == ota.StateRolledBack) {
 			ids = append(ids, r.DeviceID)
 		}
 	}
@@ -145,9 +146,11 @@ func (t *updateTable) retryable() []string {
 
 // showSummary counts the modules by how far they are.
 func (t *updateTable) showSummary() {
-	var done, failed, rolled, busy int
+	var done, failed, rolled, busy, unread int
 	for _, r := range t.rows {
 		switch {
+		case r.Problem != "":
+			unread++
 		case !r.Final():
 			busy++
 		case r.State == ota.StateDone:
@@ -160,15 +163,45 @@ func (t *updateTable) showSummary() {
 	}
 	t.Summary.SetText(lang.L("{{.Count}} modules: {{.Done}} done, {{.Failed}} failed, {{.Rolled}} rolled back, {{.Busy}} still updating",
 		map[string]any{"Count": len(t.rows), "Done": done, "Failed": failed, "Rolled": rolled, "Busy": busy}))
+	if unread > 0 {
+		t.Summary.SetText(t.Summary.Text + " · " + lang.L("{{.Count}} could not be read", map[string]any{"Count": unread}))
+	}
 }
 
-// shownState is the state to show: a module still reporting on another
-// version than the one desired is waiting for the new one.
-func (d DeviceStatus) shownState() ota.State {
-	if d.Desired != "" && d.Version != d.Desired {
+// unreadable counts the modules whose twin could not be read.
+func (t *updateTable) unreadable() int {
+	n := 0
+	for _, r := range t.rows {
+		if r.Problem != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// shownState is the state to show: a module that has not reported, or
+// still reports on another version than the one desired, is waiting for
+// the new one; a twin that could not be read has no state.
+func shownState(d ota.DeviceStatus) ota.State {
+	switch {
+	case d.Problem != "":
+		return stateUnknown
+	case d.NoReport, d.Desired != "" && d.Version != d.Desired:
 		return ""
 	}
 	return d.State
+}
+
+// stateUnknown stands for a module whose twin could not be read.
+const stateUnknown ota.State = "?"
+
+// rowError is the error a row shows: the module's, or why its twin
+// could not be read.
+func rowError(d ota.DeviceStatus) string {
+	if d.Problem != "" {
+		return d.Problem
+	}
+	return d.Error
 }
 
 // stateText is a state in the user's language.
@@ -190,6 +223,8 @@ func stateText(s ota.State) string {
 		return lang.L("rolled back")
 	case "":
 		return lang.L("waiting")
+	case stateUnknown:
+		return lang.L("unknown")
 	}
 	return string(s)
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"qpyhub/app/ota"
 	"qpyhub/cloud/registry"
 	"qpyhub/ui/widgets"
 )
@@ -214,7 +215,7 @@ func (p *targetPicker) preview() {
 
 // chosen are the targets picked, or an error shown beside the input at
 // fault.
-func (p *targetPicker) chosen() (Targets, error) {
+func (p *targetPicker) chosen() (ota.Targets, error) {
 	p.One.SetError(nil)
 	p.Query.SetError(nil)
 	switch p.mode() {
@@ -227,23 +228,23 @@ func (p *targetPicker) chosen() (Targets, error) {
 		}
 		if len(ids) == 0 {
 			p.Count.SetText(lang.L("Tick at least one device in the list."))
-			return Targets{}, errNoTargets
+			return ota.Targets{}, errNoTargets
 		}
-		return Targets{Devices: ids}, nil
+		return ota.Targets{DeviceIDs: ids}, nil
 	case pickQuery:
 		q := strings.TrimSpace(p.Query.Entry.Text)
 		if q == "" {
 			p.Query.ShowErrorText(lang.L("Type a condition, e.g. WHERE tags.site = 'lab'."))
-			return Targets{}, errNoTargets
+			return ota.Targets{}, errNoTargets
 		}
-		return Targets{Query: q}, nil
+		return ota.Targets{Query: q}, nil
 	}
 	id := strings.TrimSpace(p.One.Entry.Text)
 	if id == "" {
 		p.One.ShowErrorText(lang.L("Type the device id of the module."))
-		return Targets{}, errNoTargets
+		return ota.Targets{}, errNoTargets
 	}
-	return Targets{Devices: []string{id}}, nil
+	return ota.Targets{DeviceIDs: []string{id}}, nil
 }
 
 // errNoTargets: the picker already shows what is missing.
