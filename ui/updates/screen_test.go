@@ -112,15 +112,15 @@ func TestOneDeviceIsWatchedUntilDone(t *testing.T) {
 		fmt.Sprint(starts[0].Targets.DeviceIDs) != "[m01]" || starts[0].Hosting.Kind != HostLocalHub {
 		t.Fatalf("start %+v", starts)
 	}
-	if !strings.Contains(r.s.Message.Text, "Version 1.3 asked of 1 modules.") || r.s.Cancel.Text != "Stop watching" || !r.s.Start.Disabled() {
+	if !strings.Contains(r.s.Message.Text, "Version 1.3 asked of m01.") || r.s.Cancel.Text != "Stop watching" || !r.s.Start.Disabled() {
 		t.Errorf("while watching: message %q, cancel %q, Start disabled %v", r.s.Message.Text, r.s.Cancel.Text, r.s.Start.Disabled())
 	}
 	r.send(t, status("m01", "1.2", ota.StateDone, 100, ""))
 	if _, watched := r.hub.recorded(); len(watched) != 1 || fmt.Sprint(watched[0].DeviceIDs) != "[m01]" {
 		t.Fatalf("watched %+v", watched)
 	}
-	if got := cellText(r, 0, colState); got != "waiting" {
-		t.Errorf("a module still on 1.2 shows %q, want waiting", got)
+	if got, bar := cellText(r, 0, colState), cellText(r, 0, colProgress); got != "waiting" || bar != "0" {
+		t.Errorf("a module still on 1.2 shows %q at %s %%, want waiting at 0", got, bar)
 	}
 	r.send(t, status("m01", "1.3", ota.StateDownloading, 40, ""))
 	if cellText(r, 0, colState) != "downloading" || cellText(r, 0, colProgress) != "40" || cellText(r, 0, colVersion) != "1.3" {

@@ -173,6 +173,8 @@ func startResult(res ota.StartResult, req StartRequest, mask func(string) string
 	var text string
 	if res.Job != nil {
 		text = lang.L("Version {{.Version}} asked of every device the query matches (job {{.Job}}).", map[string]any{"Version": req.Version, "Job": res.Job.JobID})
+	} else if len(res.Devices) == 1 {
+		text = lang.L("Version {{.Version}} asked of {{.Device}}.", map[string]any{"Version": req.Version, "Device": res.Devices[0]})
 	} else {
 		text = lang.L("Version {{.Version}} asked of {{.Count}} modules.", map[string]any{"Version": req.Version, "Count": len(res.Devices)})
 	}

@@ -17,7 +17,7 @@ var tableColumns = []struct {
 	title string
 	width float32
 }{
-	{"Device", 150}, {"Version", 80}, {"State", 110}, {"Progress", 110}, {"Error", 320},
+	{"Device", 140}, {"Version", 70}, {"State", 115}, {"Progress", 100}, {"Error", 420},
 }
 
 // Table columns by index.
@@ -39,7 +39,7 @@ type updateTable struct {
 
 func newUpdateTable(s *Screen) *updateTable {
 	t := &updateTable{s: s, Summary: widget.NewLabel(lang.L("Start an update to see each module's progress here."))}
-	t.Summary.Wrapping = fyne.TextWrapWord
+	t.Summary.Truncation = fyne.TextTruncateEllipsis
 	t.Table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(t.rows), len(tableColumns) },
 		newCell, t.updateCell)
@@ -85,7 +85,7 @@ func (t *updateTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	if id.Col == colProgress {
 		l.Hide()
 		bar.Show()
-		bar.SetValue(float64(r.Progress))
+		bar.SetValue(shownProgress(r))
 		return
 	}
 	bar.Hide()
@@ -190,6 +190,15 @@ func shownState(d ota.DeviceStatus) ota.State {
 		return ""
 	}
 	return d.State
+}
+
+// shownProgress is the progress to show: none until the module reports
+// on the version desired.
+func shownProgress(d ota.DeviceStatus) float64 {
+	if s := shownState(d); s == "" || s == stateUnknown {
+		return 0
+	}
+	return float64(d.Progress)
 }
 
 // stateUnknown stands for a module whose twin could not be read.
