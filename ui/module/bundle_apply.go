@@ -64,7 +64,8 @@ func (p *FilesPanel) readBundle(path string) {
 func (p *FilesPanel) confirmBundle(req *bundleRequest) {
 	p.bundle = req
 	m := req.manifest
-	values := map[string]any{"Version": m.Version, "Count": len(m.Files), "Size": humanSize(m.TotalSize())}
+	values := map[string]any{"Version": m.Version, "Count": len(m.Files), "Size": humanSize(m.TotalSize()), "Path": req.path}
+	p.Message.SetText(lang.L("Checked {{.Path}}: version {{.Version}}.", values))
 	summary := widget.NewLabel(lang.L("Version {{.Version}}: {{.Count}} files, {{.Size}}. They are checked on the module before anything is replaced; the module restarts, and if the new version does not start, the old files come back.", values))
 	summary.Wrapping = fyne.TextWrapWord
 	var lines strings.Builder

@@ -107,6 +107,9 @@ func TestApplyABundleOverTheCable(t *testing.T) {
 	if len(a.appliedList()) != 0 {
 		t.Fatal("applied before the user confirmed")
 	}
+	if want := "Checked " + bundle + ": version 1.3."; p.Message.Text != want {
+		t.Errorf("while the confirmation shows, the message says %q, want %q", p.Message.Text, want)
+	}
 	req.dialog.Confirm()
 	r.q.RunUntil(t, "the result", func() bool { return !p.Busy() && p.bundle == nil })
 	if got := a.appliedList(); len(got) != 1 || got[0] != "/dev/ttyUSB2 "+bundle {

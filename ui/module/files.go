@@ -109,8 +109,10 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 	p.Output.SetMinRowsVisible(6)
 	p.Output.Hide()
 
-	nav := container.NewBorder(nil, nil, p.Up, p.Refresh, p.Dir)
-	actions := container.NewHBox(p.Open, p.NewFolder, p.Upload, p.Download, p.Delete, p.RunPy, p.SyncFolder, p.ApplyBundle)
+	// Applying a bundle acts on the whole module, not the folder shown:
+	// it sits apart from the folder's actions, which fill the width.
+	nav := container.NewBorder(nil, nil, p.Up, container.NewHBox(p.Refresh, p.ApplyBundle), p.Dir)
+	actions := container.NewHBox(p.Open, p.NewFolder, p.Upload, p.Download, p.Delete, p.RunPy, p.SyncFolder)
 	progress := container.NewBorder(nil, nil, nil, p.Cancel, container.NewVBox(p.Progress, p.Working))
 	bottom := container.NewVBox(progress, p.Message, p.Output)
 	p.content = container.NewBorder(container.NewVBox(nav, actions), bottom, nil, nil, p.List)
