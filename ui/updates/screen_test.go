@@ -2,11 +2,14 @@ package updates
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -325,5 +328,26 @@ func TestAModuleWhoseTwinCannotBeRead(t *testing.T) {
 	if !strings.Contains(r.s.Message.Text, "the twins of 1 modules could not be read") || !r.s.Retry.Disabled() ||
 		!strings.HasSuffix(r.s.Table.Summary.Text, "1 could not be read") {
 		t.Errorf("message %q, summary %q, Retry disabled %v", r.s.Message.Text, r.s.Table.Summary.Text, r.s.Retry.Disabled())
+	}
+}
+
+func TestChooseABundleAndAHubThatFails(t *testing.T) {
+	r := openScreen(t, 1)
+	file := filepath.Join(t.TempDir(), "app-1.3.zip")
+	if err := os.WriteFile(file, []byte("zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.s.services.(*fakeServices).bundles[file] = manifest13
+	r.s.Bundle.openFile = func(done func(fyne.URIReadCloser, error)) { done(storage.Reader(storage.NewFileURI(file))) }
+	r.s.Bundle.manifest = nil
+	test.Tap(r.s.Bundle.Choose)
+	r.q.RunUntil(t, "the chosen bundle", func() bool { return r.s.Bundle.manifest != nil })
+	if r.s.Bundle.Field.Entry.Text != file || r.s.Bundle.path != file {
+		t.Errorf("field %q, path %q, want %q", r.s.Bundle.Field.Entry.Text, r.s.Bundle.path, file)
+	}
+	test.Type(r.s.HubString, "HostName=h.azure-devices.net;SharedAccessKeyName=p;SharedAccessKey=c2VjcmV0")
+	test.Tap(r.s.Connect)
+	if !strings.Contains(r.s.HubName.Text, "not a policy connection string") || !r.s.Start.Disabled() || strings.Contains(r.s.HubName.Text, "c2VjcmV0") {
+		t.Errorf("hub line %q, Start disabled %v", r.s.HubName.Text, r.s.Start.Disabled())
 	}
 }
