@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/app/ota"
+	"qpyhub/ui/widgets"
 )
 
 // bundleRequest is a bundle the user is deciding on, and the
@@ -53,7 +54,9 @@ func (p *FilesPanel) readBundle(path string) {
 		},
 		func(err error) {
 			if err != nil {
-				p.fail(err, lang.L("{{.Path}} is not a bundle that can be applied; nothing was sent.", map[string]any{"Path": path}))
+				p.Message.Importance = widget.DangerImportance
+				p.Message.SetText(lang.L("{{.Path}} is not a bundle that can be applied; nothing was sent.", map[string]any{"Path": path}) +
+					"\n" + widgets.BundleErrorText(err))
 				return
 			}
 			p.confirmBundle(&bundleRequest{path: path, manifest: m})

@@ -92,7 +92,7 @@ func (b *bundleField) open(path string) {
 			}
 			if err != nil {
 				b.Summary.Hide()
-				b.Field.SetError(err)
+				b.Field.ShowErrorText(widgets.BundleErrorText(err))
 				b.s.refreshStart()
 				return
 			}
