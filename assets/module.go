@@ -16,6 +16,15 @@ var Module embed.FS
 // ModuleLibrary is qpyhub.py, the library; it goes to /usr/qpyhub.py.
 func ModuleLibrary() []byte { return mustModuleFile("qpyhub.py") }
 
+// ModuleOTA is qpyhub_ota.py, the library's update engine (downloads
+// and checks an update the twin asks for); it goes to /usr/qpyhub_ota.py.
+func ModuleOTA() []byte { return mustModuleFile("qpyhub_ota.py") }
+
+// ModuleGuard is qpyhub_guard.py, the journaled apply, commit and
+// rollback of an update and the guard that stands in for main.py while a
+// new version is on trial; it goes to /usr/qpyhub_guard.py.
+func ModuleGuard() []byte { return mustModuleFile("qpyhub_guard.py") }
+
 // ModuleProgram is qpyhub_app.py, the program that takes a module online;
 // it goes to /usr/qpyhub_app.py.
 func ModuleProgram() []byte { return mustModuleFile("qpyhub_app.py") }

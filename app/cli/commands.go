@@ -98,7 +98,7 @@ func commands() []command {
 		flags:    setupFlags,
 		badValue: [2]string{"--verify-timeout", "soon"},
 		more:     printSetupFields,
-	}, devicesCommand()}
+	}, devicesCommand(), otaCommand()}
 }
 
 // Phrases lists the English texts this package sends through lang.L by

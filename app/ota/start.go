@@ -3,6 +3,7 @@ package ota
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"qpyhub/cloud/registry"
@@ -37,6 +38,9 @@ func Start(ctx context.Context, reg *registry.Client, b *Bundle, host Host, targ
 	}
 	if err := targets.Check(); err != nil {
 		return StartResult{}, err
+	}
+	if targets.All {
+		return StartResult{}, errors.New("name the modules to update: give --device ID (one or more) or --query \"WHERE …\"")
 	}
 	d := Desired{Version: b.Manifest.Version}
 	for i, f := range b.Manifest.Files {

@@ -17,6 +17,7 @@ type DeviceStatus struct {
 	// NoReport: the module has not reported on updates yet (State is idle).
 	NoReport bool   `json:"noReport,omitempty"`
 	Problem  string `json:"problem,omitempty"` // the twin could not be read
+	ReadErr  error  `json:"-"`                 // why, as an error
 }
 
 // Final says whether nothing more will happen to this module's update:
@@ -47,7 +48,7 @@ func Status(ctx context.Context, reg *registry.Client, targets Targets) ([]Devic
 	for _, tw := range twins {
 		s := DeviceStatus{DeviceID: tw.DeviceID, Desired: desiredOf(tw).Version}
 		if err := failed[tw.DeviceID]; err != nil {
-			s.Problem = err.Error()
+			s.Problem, s.ReadErr = err.Error(), err
 		}
 		r, ok := reportedOf(tw)
 		if !ok {
@@ -81,8 +82,10 @@ func AllDone(list []DeviceStatus) bool {
 }
 
 // Watch reads the targets' status every interval and hands it to fn, until
-// every update has ended (nil) or ctx ends (its error). A failed read ends
-// the watch with that error.
+// every update has ended (nil) or ctx ends (its error). Each read is one
+// or more registry calls, each bounded by the client's timeout, so a hub
+// that stops answering ends the watch with that error, as any failed read
+// does.
 func Watch(ctx context.Context, reg *registry.Client, targets Targets, every time.Duration, fn func([]DeviceStatus)) error {
 	if every <= 0 {
 		every = 2 * time.Second

@@ -13,11 +13,18 @@ import (
 type Targets struct {
 	DeviceIDs []string
 	Query     string // "WHERE tags.product = 'meter'"; a leading WHERE is optional
+	// All is every device of the hub (for Status; Start needs the
+	// modules named).
+	All bool
 }
 
 // Check refuses no target, both kinds at once, and bad device ids.
 func (t Targets) Check() error {
 	switch {
+	case t.All && (len(t.DeviceIDs) > 0 || t.Query != ""):
+		return errors.New("give --device or --query, not both")
+	case t.All:
+		return nil
 	case len(t.DeviceIDs) == 0 && t.Query == "":
 		return errors.New("no modules named: give --device ID (one or more) or --query \"WHERE …\"")
 	case len(t.DeviceIDs) > 0 && t.Query != "":
@@ -38,7 +45,7 @@ const queryPage = 100
 // device that cannot be read is an error of its own), page by page for a
 // query.
 func (t Targets) twins(ctx context.Context, reg *registry.Client) ([]registry.Twin, map[string]error, error) {
-	if t.Query == "" {
+	if !t.All && t.Query == "" {
 		var out []registry.Twin
 		failed := map[string]error{}
 		for _, id := range t.DeviceIDs {

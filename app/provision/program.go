@@ -19,6 +19,8 @@ var (
 	launcherName = path.Base(moduleapp.MainPath) // the autostart file, written last
 	programName  = path.Base(moduleapp.ProgramPath)
 	libraryName  = path.Base(moduleapp.LibraryPath)
+	otaName      = path.Base(moduleapp.OTAPath)
+	guardName    = path.Base(moduleapp.GuardPath)
 	configName   = path.Base(moduleapp.ConfigPath)
 	backupName   = path.Base(moduleapp.BackupPath)
 	dpsStateName = path.Base(moduleapp.DPSStatePath)
@@ -32,6 +34,8 @@ func onModule(name string) string { return path.Join(moduleapp.Dir, name) }
 func ModuleProgram() ([]ModuleFile, error) {
 	return []ModuleFile{
 		{Name: libraryName, Data: assets.ModuleLibrary()},
+		{Name: otaName, Data: assets.ModuleOTA()},
+		{Name: guardName, Data: assets.ModuleGuard()},
 		{Name: programName, Data: assets.ModuleProgram()},
 		{Name: launcherName, Data: assets.ModuleMain()},
 	}, nil

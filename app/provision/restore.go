@@ -99,7 +99,7 @@ func restore(ctx context.Context, fs *modfs.FS, files []ModuleFile) error {
 // config (with the key) first, the DPS state, then the library. main.py
 // is never touched, nor any other file.
 func removeLibrary(ctx context.Context, fs *modfs.FS, has map[string]bool) error {
-	names := []string{configName, dpsStateName, libraryName}
+	names := []string{configName, dpsStateName, libraryName, otaName, guardName}
 	found := false
 	for _, n := range names {
 		found = found || has[n]

@@ -9,8 +9,8 @@ import (
 	"qpyhub/device/moduleapp"
 )
 
-// writeLibrary is the write stage of Plan.KeepMain: the library and the
-// config go to the module, main.py is neither read for a backup nor
+// writeLibrary is the write stage of Plan.KeepMain: the library (with
+// its update engine and guard) and the config go to the module, main.py is neither read for a backup nor
 // written. The check program is not written either: nothing on the
 // module would start it, and /usr is small. A main.py that is qpyhub's
 // launcher (or a backup beside it) means an earlier setup replaced the
@@ -41,8 +41,17 @@ func (m *moduleRun) writeLibrary(ctx context.Context) error {
 		m.res.Warnings = append(m.res.Warnings, WarningNoMain)
 	}
 	m.res.Warnings = append(m.res.Warnings, WarningConfigReadable)
-	order := []ModuleFile{*library, {Name: configName, Data: cfg}}
-	total := len(library.Data) + len(cfg)
+	order := []ModuleFile{*library}
+	for _, name := range []string{otaName, guardName} {
+		if f := fileNamed(files, name); f != nil {
+			order = append(order, *f)
+		}
+	}
+	order = append(order, ModuleFile{Name: configName, Data: cfg})
+	total := 0
+	for _, f := range order {
+		total += len(f.Data)
+	}
 	done := 0
 	for _, f := range order {
 		progress := func(n, _ int64) {

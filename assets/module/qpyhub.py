@@ -47,6 +47,8 @@ MIN_UNIX = 1704067200  # 2024-01-01: an earlier clock was never set
 BACKOFF_MIN = 2
 BACKOFF_MAX = 300
 RENEW_MARGIN = 5  # seconds a token is renewed before it runs out, at least (up to half its life)
+OTA_TRIAL = 300  # seconds an updated version has to come online, unless the config says otherwise
+OTA_DIR = '/usr/.qpyhub_ota'  # an update's download, backups and journal (qpyhub_ota.py)
 TRIES = 5  # failed attempts after which connect() gives up
 ANSWER_WAIT = 30  # seconds to wait for the hub's answer to a twin request
 _B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
@@ -162,6 +164,7 @@ def check_config(doc):
     c['heartbeat'] = _number(doc, 'heartbeat', 60, 5, 86400)
     c['keepalive'] = _number(doc, 'keepalive', KEEPALIVE, 30, 1177)
     c['time_offset'] = _number(doc, 'time_offset', 0, -4000000000, 4000000000)
+    c['ota_trial'] = _number(doc, 'ota_trial', OTA_TRIAL, 5, 86400)
     dps = doc.get('dps')
     if dps is not None:
         if not isinstance(dps, dict):
@@ -516,6 +519,14 @@ def _raised(e):
     return 'handler raised ' + (type(e).__name__ + ' ' + str(e)).strip()
 
 
+def _exists(path):
+    try:
+        os.stat(path)
+        return True
+    except OSError:
+        return False
+
+
 def _module_info():
     info = {}
     for field, mod, fn in (('firmware', 'modem', 'getDevFwVersion'),
@@ -567,6 +578,8 @@ class Hub:
         self.held = []  # messages that arrived while an answer was awaited
         self.c2d_fn = self.desired_fn = None
         self.methods = {}
+        self.ota = None  # the update engine, loaded when an update needs it
+        self._ota_recover()
         self.started = self._now()
         self.info = _module_info()
         self.info['started'] = self.started
@@ -667,6 +680,9 @@ class Hub:
                 self._pause()
             self.tried = self._attempt() is not None
             return True
+        if self.ota and self.ota.busy():
+            self.ota.step()  # a slice of the download; the link is served between
+            return True
         if self.renew and self._now() >= self.renew:
             # MQTT has no in-band refresh: reconnect with a new token.
             self._say('sas', 'info', 'renewing the token')
@@ -685,6 +701,24 @@ class Hub:
         self.closed = True
         self._drop()
         self.held = []
+
+    # -- updates over the air (qpyhub_ota.py, qpyhub_guard.py) -----------------------
+
+    def _updater(self):
+        if self.ota is None:
+            from usr import qpyhub_ota
+            self.ota = qpyhub_ota.Updater(self, refuses_kwarg)
+        return self.ota
+
+    def _ota_recover(self):
+        # Finishes an update step a power cut interrupted, before anything
+        # else runs; an apply finished here restarts into its trial.
+        if not _exists(OTA_DIR + '/journal.json'):
+            return
+        from usr import qpyhub_guard
+        if qpyhub_guard.recover():
+            self._say('ota', 'info', 'apply finished after a restart, restarting for the trial')
+            qpyhub_guard.restart()
 
     # -- steps -------------------------------------------------------------------
 
@@ -879,6 +913,11 @@ class Hub:
             self.renew = expiry - min(max(life // 5, RENEW_MARGIN), life // 2)
         self.device = device
         self._say('online', 'ok', 'device=' + device)
+        if self.ota or _exists(OTA_DIR):
+            try:
+                self._updater().online()
+            except Exception as e:
+                self._say('ota', 'fail', 'reason=' + _raised(e))
 
     # -- while connected -------------------------------------------------------------
 
@@ -966,6 +1005,12 @@ class Hub:
             if self.desired_version is not None and v <= self.desired_version:
                 return
             self.desired_version = v
+        ota = doc.get('qpyhub')
+        if isinstance(ota, dict) and isinstance(ota.get('ota'), dict):
+            try:
+                self._updater().desired(ota['ota'])
+            except Exception as e:
+                self._say('ota', 'fail', 'reason=' + _raised(e))
         if self.desired_fn:
             try:
                 self.desired_fn(doc, v)

@@ -14,7 +14,7 @@ type Config struct {
 	HTTPAddr      string         // HTTPS REST listener; "" = off
 	DPSIDScope    string         // DPS ID scope; default "0ne00000001"
 	Devices       []DeviceRecord // devices registered at start (added to RegistryFile's)
-	RegistryFile  string         // JSON registry (devices, keys, the CA) loaded at start and saved on every change; "" = memory only
+	RegistryFile  string         // JSON registry (devices, keys, the CA) loaded at start and saved on every change, hosted files in RegistryFile+".files"; "" = memory only
 	NewCA         bool           // replace the CA kept in RegistryFile with a new one (clients must get the new CA)
 	TelemetryKeep int            // telemetry messages kept per device; default 1000
 	// TelemetryKeepBytes bounds the payload bytes kept per device (the

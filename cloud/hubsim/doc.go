@@ -7,6 +7,11 @@
 // the twin query (POST /devices/query, with continuation) and jobs v2
 // (scheduleUpdateTwin and scheduleDeviceMethod by query condition).
 //
+// Beyond IoT Hub, it hosts the files of updates over the air: PUT
+// /files/{sha256} (a policy with registry write) and GET /files/{sha256}
+// (no credentials) on the REST listener; IoT Hub answers PUT /files with
+// 404, which tells a client to use a storage account instead.
+//
 // It exists so that the device session can be tested, and the desktop app
 // demonstrated, without an Azure subscription. Wherever IoT Hub's behaviour
 // is documented it behaves the same, so a client that works here works

@@ -18,6 +18,12 @@ const (
 	// LibraryPath is the library the program and a customer's own
 	// application import (`from usr import qpyhub`).
 	LibraryPath = Dir + "/qpyhub.py"
+	// OTAPath is the library's update engine, imported when the twin
+	// asks for an update; GuardPath is the journaled apply and the guard
+	// that stands in for main.py while a new version is on trial. Both go
+	// wherever the library goes.
+	OTAPath   = Dir + "/qpyhub_ota.py"
+	GuardPath = Dir + "/qpyhub_guard.py"
 	// MainPath is the launcher the firmware runs at boot.
 	MainPath = Dir + "/main.py"
 	// BackupPath keeps the module's own main.py while the launcher

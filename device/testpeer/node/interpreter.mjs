@@ -10,6 +10,8 @@ const SKIP_DIRS = new Set(["/dev", "/proc", "/tmp", "/home"]);
 // One network per peer process, shared by its boots (keyed by the input
 // ring, which lives as long as the process).
 const networks = new WeakMap();
+// Renames seen per peer process, or "done" once the power was cut.
+const powerCuts = new WeakMap();
 
 // The built-in time module sleeps by spinning and cannot see Ctrl-C, so
 // utime/time are replaced by this wrapper around the peer's JS sleep. Its
@@ -23,19 +25,30 @@ def time():
     return int(_time.time())
 
 
+def _sleep(ms):
+    # Sleeps in steps up to the next osTimer due, firing it in between
+    # (the firmware runs timer callbacks in a thread of their own).
+    import _ostimer
+    while True:
+        step = _ostimer.until_due(ms)
+        if _peer.sleep_ms(step):
+            raise KeyboardInterrupt
+        ms -= step
+        _ostimer.fire_due()
+        if ms <= 0:
+            return
+
+
 def sleep(s):
-    if _peer.sleep_ms(int(s * 1000)):
-        raise KeyboardInterrupt
+    _sleep(int(s * 1000))
 
 
 def sleep_ms(ms):
-    if _peer.sleep_ms(int(ms)):
-        raise KeyboardInterrupt
+    _sleep(int(ms))
 
 
 def sleep_us(us):
-    if _peer.sleep_ms(int(us) // 1000):
-        raise KeyboardInterrupt
+    _sleep(int(us) // 1000)
 `;
 
 // Emscripten's errno numbers are not MicroPython's: without this, a
@@ -78,6 +91,28 @@ def _open_file(f, *a, **k):
 
 
 _b.open = _wrap(_open_file)
+
+
+def statvfs(path):
+    # The scenario's "usr_free_bytes" sets the free space the firmware
+    # reports (f_bavail blocks of f_bsize bytes).
+    st = _wrap(_os.statvfs)(path)
+    import _qpyscenario
+    free = _qpyscenario.get('usr_free_bytes')
+    if free is None:
+        return st
+    return (st[0], st[1], st[2], free // st[0], free // st[0]) + tuple(st[5:])
+
+
+def rename(a, b):
+    # A scenario's "power_cut_after_renames": N cuts the power right
+    # after the Nth rename since the peer started (once per peer).
+    _wrap(_os.rename)(a, b)
+    import _qpyscenario
+    import qpy_peer
+    n = _qpyscenario.get('power_cut_after_renames')
+    if n and qpy_peer.renamed(int(n)):
+        raise SystemExit
 `;
 
 // Runs after the files are in place: puts the time wrapper, and any
@@ -93,6 +128,7 @@ def _qpy_boot(names):
     for n in names:
         m = __import__('_peer_shadow_' + n)
         sys.modules[n] = m
+    sys.modules['osTimer'] = __import__('_ostimer').osTimer
 _qpy_boot(__import__('qpy_peer').shadowed())
 del _qpy_boot
 `;
@@ -146,6 +182,21 @@ export class Interpreter {
       restart: () => {
         it.restartRequested = true;
       },
+      // renamed counts renames for the whole peer process; at the cut it
+      // freezes the files as they are, mutes the output and restarts.
+      renamed: (cutAt) => {
+        if (powerCuts.get(input) === "done") return false;
+        const n = (powerCuts.get(input) ?? 0) + 1;
+        powerCuts.set(input, n);
+        if (n !== cutAt) return false;
+        powerCuts.set(input, "done");
+        it.frozen = it.snapshot();
+        it.restartRequested = true;
+        it.out.flush();
+        it.poweredOff = true;
+        process.stderr.write("qpy-peer: power cut after rename " + n + "\n");
+        return true;
+      },
     });
     it.mp.runPython(BOOT);
     return it;
@@ -158,6 +209,8 @@ export class Interpreter {
     this.interruptScheduled = false;
     this.pendingSource = "";
     this.restartRequested = false; // misc.Power.powerRestart() was called
+    this.frozen = null; // the files at a power cut, for the next boot
+    this.poweredOff = false;
   }
 
   isBuiltin(name) {
@@ -172,6 +225,7 @@ export class Interpreter {
   // emit receives interpreter output; newlines are sent as CR LF, as the
   // firmware's cooked stdout does.
   emit(b) {
+    if (this.poweredOff) return;
     for (const c of b) {
       if (c === 10) this.out.writeByte(13);
       this.out.writeByte(c);
@@ -238,7 +292,7 @@ export class Interpreter {
       if (wrapped) traceback = dropFirstFrame(traceback);
     }
     this.running = false;
-    this.flash?.save(this.fs);
+    if (!this.frozen) this.flash?.save(this.fs);
     this.watchForInterrupt(); // input that came in during the run is lost
     if (this.interruptScheduled && !interrupted) this.consumeInterrupt();
     const restart = this.restartRequested;
@@ -279,6 +333,12 @@ export class Interpreter {
   writeFile(path, bytes) {
     this.mkdirs(path.slice(0, path.lastIndexOf("/")) || "/");
     this.fs.writeFile(path, bytes);
+  }
+
+  // nextBoot answers the files the next boot starts from: as they were
+  // at a power cut, else as they are.
+  nextBoot() {
+    return this.frozen ?? this.snapshot();
   }
 
   // snapshot lists every user file (and directory, as null), for the

@@ -72,12 +72,12 @@ export class ModuleRepl {
       const r = this.it.run(this.it.readText("/usr/main.py"), "file");
       this.out.write(r.traceback);
       if (r.restart) {
-        await this.boot(this.it.snapshot());
+        await this.boot(this.it.nextBoot());
         continue;
       }
       if (r.interrupted) {
         this.out.write("MPY: soft reboot\r\n");
-        await this.boot(this.it.snapshot());
+        await this.boot(this.it.nextBoot());
       }
       return;
     }
@@ -92,14 +92,14 @@ export class ModuleRepl {
     this.block = null;
     this.paste = null;
     this.rawLine = [];
-    await this.boot(this.it.snapshot());
+    await this.boot(this.it.nextBoot());
     await this.runMain();
     this.friendlyBanner();
   }
 
   async softReboot() {
     this.out.write("MPY: soft reboot\r\n");
-    await this.boot(this.it.snapshot());
+    await this.boot(this.it.nextBoot());
     if (this.mode === "raw") {
       this.out.write(RAW_BANNER + ">");
       return;
