@@ -95,11 +95,11 @@ func (p *FilesPanel) confirmBundle(req *bundleRequest) {
 // applyBundle runs the apply with progress and Cancel, then says how it
 // ended and lists the folder again.
 func (p *FilesPanel) applyBundle(req *bundleRequest) {
-	var res ota.Reported
+	var res ota.USBResult
 	version := req.manifest.Version
 	p.start(lang.L("Applying version {{.Version}}…", map[string]any{"Version": version}), true,
 		func(ctx context.Context, port string) (err error) {
-			res, err = p.applier.ApplyBundle(ctx, port, req.path, func(ev ApplyProgress) { p.post(func() { p.applyProgress(ev) }) })
+			res, err = p.applier.ApplyBundle(ctx, port, req.path, func(ev ota.USBProgress) { p.post(func() { p.applyProgress(version, ev) }) })
 			return err
 		},
 		func(err error) {
@@ -118,34 +118,43 @@ func (p *FilesPanel) applyBundle(req *bundleRequest) {
 		})
 }
 
-// applyProgress shows the stage and, while sending, the bytes sent.
-func (p *FilesPanel) applyProgress(ev ApplyProgress) {
+// applyProgress shows the stage and, while sending, the bytes sent of
+// the file under way; during the trial, the module's last status line.
+func (p *FilesPanel) applyProgress(version string, ev ota.USBProgress) {
 	if !p.Busy() {
 		return
 	}
 	switch ev.Stage {
-	case ApplySending:
+	case "check":
+		p.Message.SetText(lang.L("Checking the module: the library, the version it runs, free space…"))
+	case "push":
 		if ev.Total > 0 {
 			p.Progress.SetValue(float64(ev.Done) / float64(ev.Total))
 		}
 		p.Message.SetText(lang.L("Sending {{.Path}} ({{.Done}} of {{.Total}})", map[string]any{
 			"Path": ev.Path, "Done": humanSize(ev.Done), "Total": humanSize(ev.Total)}))
-	case ApplyApplying:
+	case "apply":
 		p.Progress.SetValue(1)
 		p.Message.SetText(lang.L("Every file checked; replacing the running files…"))
-	case ApplyStarting:
+	case "trial":
 		p.Progress.SetValue(1)
-		p.Message.SetText(lang.L("Restarting the module; waiting for the new version to start…"))
+		text := lang.L("Restarting the module; waiting for version {{.Version}} to come online…", map[string]any{"Version": version})
+		if ev.Line != "" {
+			text += "\n" + ev.Line
+		}
+		p.Message.SetText(text)
 	}
 }
 
 // applyResultText words how an apply ended.
-func applyResultText(version string, res ota.Reported) string {
+func applyResultText(version string, res ota.USBResult) string {
 	values := map[string]any{"Version": version, "Error": res.Error, "Running": res.Running}
-	switch res.State {
-	case ota.StateDone:
+	switch {
+	case res.State == ota.StateDone && res.Unchanged:
+		return lang.L("The module already runs version {{.Version}}; nothing was sent.", values)
+	case res.State == ota.StateDone:
 		return lang.L("Version {{.Version}} applied: the module runs it.", values)
-	case ota.StateRolledBack:
+	case res.State == ota.StateRolledBack:
 		if res.Running == "" {
 			return lang.L("Version {{.Version}} was rolled back: {{.Error}}. The old files are back.", values)
 		}

@@ -23,7 +23,7 @@ type applyingFiles struct {
 	*fakeFiles
 	mu      sync.Mutex
 	bundles map[string]ota.Manifest
-	result  ota.Reported
+	result  ota.USBResult
 	applied []string // "port path"
 	// hold makes ApplyBundle wait, after its first file, until it is
 	// cancelled.
@@ -38,19 +38,20 @@ func (a *applyingFiles) ReadBundle(path string) (ota.Manifest, error) {
 	return m, nil
 }
 
-func (a *applyingFiles) ApplyBundle(ctx context.Context, port, path string, progress func(ApplyProgress)) (ota.Reported, error) {
+func (a *applyingFiles) ApplyBundle(ctx context.Context, port, path string, progress func(ota.USBProgress)) (ota.USBResult, error) {
 	a.mu.Lock()
 	a.applied = append(a.applied, port+" "+path)
 	res, hold := a.result, a.hold
 	a.mu.Unlock()
-	progress(ApplyProgress{Stage: ApplySending, Path: "/usr/main.py", Done: 1024, Total: 2048})
+	progress(ota.USBProgress{Stage: "check"})
+	progress(ota.USBProgress{Stage: "push", Path: "/usr/main.py", Done: 768, Total: 1536})
 	if hold {
 		<-ctx.Done()
-		return ota.Reported{}, ctx.Err()
+		return ota.USBResult{}, ctx.Err()
 	}
-	progress(ApplyProgress{Stage: ApplySending, Path: "/usr/lib/util.py", Done: 2048, Total: 2048})
-	progress(ApplyProgress{Stage: ApplyApplying})
-	progress(ApplyProgress{Stage: ApplyStarting})
+	progress(ota.USBProgress{Stage: "push", Path: "/usr/lib/util.py", Done: 512, Total: 512})
+	progress(ota.USBProgress{Stage: "apply"})
+	progress(ota.USBProgress{Stage: "trial", Line: "QPYHUB ota info version=1.3 trial"})
 	return res, nil
 }
 
@@ -72,7 +73,7 @@ func applyRig(t *testing.T) (*moduleRig, *FilesPanel, *applyingFiles, string) {
 	test.NewTempApp(t)
 	bundle := writeTemp(t, "app-1.3.zip", []byte("zip"))
 	r := &moduleRig{checker: newFakeChecker(), files: newFakeFiles(), q: uitest.NewQueue(), current: widgets.NewModulePort()}
-	a := &applyingFiles{fakeFiles: r.files, bundles: map[string]ota.Manifest{bundle: manifest13}, result: ota.Reported{Version: "1.3", State: ota.StateDone, Progress: 100, Running: "1.3"}}
+	a := &applyingFiles{fakeFiles: r.files, bundles: map[string]ota.Manifest{bundle: manifest13}, result: ota.USBResult{Version: "1.3", State: ota.StateDone, Running: "1.3"}}
 	r.current.Set(ports.Port{Name: "/dev/ttyUSB2", Model: "EC600N/EC800N"})
 	w := test.NewTempWindow(t, nil)
 	r.screen = NewScreen(w, r.checker, a, r.current, &uitest.Status{}, r.q.Post)
@@ -122,16 +123,22 @@ func TestApplyABundleOverTheCable(t *testing.T) {
 
 func TestApplyEndsRolledBackOrFailed(t *testing.T) {
 	r, p, a, _ := applyRig(t)
-	a.result = ota.Reported{Version: "1.3", State: ota.StateRolledBack, Error: "version 1.3 did not come online within 300 s", Running: "1.2"}
+	a.result = ota.USBResult{Version: "1.3", State: ota.StateRolledBack, Error: "version 1.3 did not come online within 300 s", Running: "1.2"}
 	askApply(t, r, p).dialog.Confirm()
 	r.q.RunUntil(t, "the rollback", func() bool { return !p.Busy() && p.bundle == nil })
 	if want := "Version 1.3 was rolled back: version 1.3 did not come online within 300 s. The module runs 1.2 again."; p.Message.Text != want || p.Message.Importance != widget.DangerImportance {
 		t.Errorf("result %q (%v), want %q", p.Message.Text, p.Message.Importance, want)
 	}
-	a.result = ota.Reported{Version: "1.3", State: ota.StateFailed, Error: "no room: need 2048 bytes, 100 free"}
+	a.result = ota.USBResult{Version: "1.3", State: ota.StateFailed, Error: "no room: need 2048 bytes, 100 free"}
 	askApply(t, r, p).dialog.Confirm()
 	r.q.RunUntil(t, "the failure", func() bool { return !p.Busy() && p.bundle == nil })
 	if want := "Version 1.3 failed: no room: need 2048 bytes, 100 free. The running files were not touched."; p.Message.Text != want || p.Message.Importance != widget.DangerImportance {
+		t.Errorf("result %q, want %q", p.Message.Text, want)
+	}
+	a.result = ota.USBResult{Version: "1.3", State: ota.StateDone, Running: "1.3", Unchanged: true}
+	askApply(t, r, p).dialog.Confirm()
+	r.q.RunUntil(t, "the unchanged module", func() bool { return !p.Busy() && p.bundle == nil })
+	if want := "The module already runs version 1.3; nothing was sent."; p.Message.Text != want || p.Message.Importance != widget.SuccessImportance {
 		t.Errorf("result %q, want %q", p.Message.Text, want)
 	}
 }
@@ -140,7 +147,7 @@ func TestApplyCancelledWhileSending(t *testing.T) {
 	r, p, a, _ := applyRig(t)
 	a.hold = true
 	askApply(t, r, p).dialog.Confirm()
-	r.q.RunUntil(t, "the first file under way", func() bool { return strings.Contains(p.Message.Text, "Sending /usr/main.py (1.0 KiB of 2.0 KiB)") })
+	r.q.RunUntil(t, "the first file under way", func() bool { return strings.Contains(p.Message.Text, "Sending /usr/main.py (768 B of 1.5 KiB)") })
 	if !p.Progress.Visible() || p.Progress.Value != 0.5 || !p.Cancel.Visible() || !p.ApplyBundle.Disabled() {
 		t.Errorf("while sending: progress %v shown %v, cancel shown %v", p.Progress.Value, p.Progress.Visible(), p.Cancel.Visible())
 	}

@@ -37,34 +37,17 @@ type Files interface {
 }
 
 // BundleApplier puts an update bundle on a module over the USB cable,
-// with the checks of an update over the air and no cloud. A Files that
-// is also a BundleApplier gets the Files tab's "Apply a bundle…".
+// with the checks of an update over the air and no cloud, as
+// ota.ApplyOverUSB does. A Files that is also a BundleApplier gets the
+// Files tab's "Apply a bundle…".
 type BundleApplier interface {
 	// ReadBundle opens a bundle file and checks every file in it against
 	// its manifest.
 	ReadBundle(path string) (ota.Manifest, error)
 	// ApplyBundle sends the bundle's files to the module on port, applies
-	// them as an update over the air does (verified first, atomic, rolled
-	// back when the new version does not start) and answers how it ended;
-	// progress may be nil. An error means it could not be tried to the
-	// end: the result then says nothing.
-	ApplyBundle(ctx context.Context, port, path string, progress func(ApplyProgress)) (ota.Reported, error)
-}
-
-// ApplyStage is what an apply over the cable is doing.
-type ApplyStage int
-
-// The stages of an apply, in order.
-const (
-	ApplySending  ApplyStage = iota // a file goes to the module's staging folder
-	ApplyApplying                   // the verified files replace the running ones
-	ApplyStarting                   // the module restarts and the new version must run
-)
-
-// ApplyProgress is one step of an apply.
-type ApplyProgress struct {
-	Stage ApplyStage
-	Path  string // ApplySending: the file's module path
-	// Done and Total are the bytes sent of all the files, while sending.
-	Done, Total int64
+	// them (verified first, atomic, rolled back when the new version does
+	// not come online) and answers how it ended; progress may be nil. A
+	// module that refuses the update (no library, no room) ends failed
+	// with no error; an error means it could not be tried to the end.
+	ApplyBundle(ctx context.Context, port, path string, progress func(ota.USBProgress)) (ota.USBResult, error)
 }
