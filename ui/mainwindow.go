@@ -1,7 +1,7 @@
 // Package ui is qpyhub's window: the main window with its menu, keyboard
 // shortcuts and status bar, and the small screens (Ports, Credentials,
 // Terminal, Settings, About), each in files named after it. The big
-// screens have rooms of their own (console, setup, module) and what
+// screens have rooms of their own (console, setup, module, devices, updates) and what
 // several screens share is in ui/widgets; ui imports them, never the
 // other way round.
 //
