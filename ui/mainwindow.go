@@ -1,9 +1,9 @@
 // Package ui is qpyhub's window: the main window with its menu, keyboard
 // shortcuts and status bar, and the small screens (Ports, Credentials,
 // Terminal, Settings, About), each in files named after it. The big
-// screens have rooms of their own (console, setup, module, devices, updates) and what
-// several screens share is in ui/widgets; ui imports them, never the
-// other way round.
+// screens have rooms of their own (console, setup, module, devices,
+// updates) and what several screens share is in ui/widgets; ui imports
+// them, never the other way round.
 //
 // It holds presentation state only and reaches modules and the cloud
 // through the small interfaces in services.go, so tests can hand it
