@@ -61,7 +61,7 @@ func (u updateServices) OpenHub(policyConnectionString string) (updates.Hub, err
 func (u updateServices) hubOf(f devices.Fleet) (updates.Hub, error) {
 	switch x := f.(type) {
 	case localFleet:
-		return updateHub{reg: x.Client, proxy: u.fleets.proxy}, nil
+		return updateHub{reg: x.Client, proxy: u.fleets.proxy, local: true}, nil
 	case *registry.Client:
 		return updateHub{reg: x, proxy: u.fleets.proxy}, nil
 	}
@@ -72,6 +72,7 @@ func (u updateServices) hubOf(f devices.Fleet) (updates.Hub, error) {
 type updateHub struct {
 	reg   *registry.Client
 	proxy func(*http.Request) (*url.URL, error) // for a storage account; nil = none
+	local bool                                  // the hub running in this program
 }
 
 // Devices implements updates.Hub: every page of the query, up to listCap.

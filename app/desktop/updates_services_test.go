@@ -176,3 +176,22 @@ func TestUpdateHubStorageKeyNeverInErrors(t *testing.T) {
 		t.Errorf("an http prefix: %v", err)
 	}
 }
+
+// The watch reads the local hub often and IoT Hub within its throttling.
+func TestWatchIntervalKeepsUnderIoTHubThrottling(t *testing.T) {
+	many := make([]string, 200)
+	for _, tc := range []struct {
+		local   bool
+		targets ota.Targets
+		want    time.Duration
+	}{
+		{true, ota.Targets{DeviceIDs: many}, 2 * time.Second},
+		{false, ota.Targets{DeviceIDs: []string{"a", "b"}}, 10 * time.Second},
+		{false, ota.Targets{Query: "WHERE tags.site = 'lab'"}, 10 * time.Second},
+		{false, ota.Targets{DeviceIDs: many}, 40 * time.Second},
+	} {
+		if got := watchInterval(tc.local, tc.targets); got != tc.want {
+			t.Errorf("local %v, %d devices, query %q: every %v, want %v", tc.local, len(tc.targets.DeviceIDs), tc.targets.Query, got, tc.want)
+		}
+	}
+}

@@ -13,10 +13,23 @@ import (
 	"qpyhub/ui/updates"
 )
 
-// watchEvery is how often the Updates screen reads the modules' twins:
-// often enough to see each 10 % step, rarely enough for IoT Hub's
-// throttling of a fleet's twin reads.
-const watchEvery = 3 * time.Second
+// How often the Updates screen reads the modules' twins: on the local
+// hub often enough to see each 10 % step; on IoT Hub within its
+// throttling (an S1 unit: 10 twin reads a second, 20 queries a minute),
+// leaving room for other tools, so at most 5 twin reads a second.
+const (
+	watchLocal  = 2 * time.Second
+	watchAzure  = 10 * time.Second
+	readsPerSec = 5
+)
+
+// watchInterval is how often to read the targets' twins.
+func watchInterval(local bool, t ota.Targets) time.Duration {
+	if local {
+		return watchLocal
+	}
+	return max(watchAzure, time.Duration(len(t.DeviceIDs))*time.Second/readsPerSec)
+}
 
 // errBundleChanged: the file on disk is not the version the screen showed.
 type errBundleChanged struct{ file, shown, now string }
@@ -78,5 +91,5 @@ func (h updateHub) storageClient() (*http.Client, error) {
 
 // Watch implements updates.Hub with ota.Watch.
 func (h updateHub) Watch(ctx context.Context, targets ota.Targets, fn func([]ota.DeviceStatus)) error {
-	return ota.Watch(ctx, h.reg, targets, watchEvery, fn)
+	return ota.Watch(ctx, h.reg, targets, watchInterval(h.local, targets), fn)
 }
