@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"qpyhub/app/ota"
+	"qpyhub/cloud/registry"
 	"qpyhub/ui/internal/uitest"
 )
 
@@ -349,5 +350,16 @@ func TestChooseABundleAndAHubThatFails(t *testing.T) {
 	test.Tap(r.s.Connect)
 	if !strings.Contains(r.s.HubName.Text, "not a policy connection string") || !r.s.Start.Disabled() || strings.Contains(r.s.HubName.Text, "c2VjcmV0") {
 		t.Errorf("hub line %q, Start disabled %v", r.s.HubName.Text, r.s.Start.Disabled())
+	}
+}
+
+func TestAHubThatHostsNoFilesPointsToTheOtherHosts(t *testing.T) {
+	r := openScreen(t, 1)
+	test.Type(r.s.Targets.One.Entry, "m00")
+	r.hub.startErr = fmt.Errorf("host /usr/main.py on the local hub h: %w", registry.ErrNoFileHosting)
+	test.Tap(r.s.Start)
+	r.q.RunUntil(t, "the failed start", func() bool { return r.s.run == nil && strings.HasPrefix(r.s.Message.Text, "The update did not start") })
+	if !strings.Contains(r.s.Message.Text, "choose Azure storage or a web address") || strings.Contains(r.s.Message.Text, "--base-url") {
+		t.Errorf("message %q", r.s.Message.Text)
 	}
 }
