@@ -33,7 +33,8 @@ type Screen struct {
 	Table     *updateTable
 	Retry     *widget.Button
 
-	run     *running // the start or watch under way, nil when none
+	run     *running      // the start or watch under way, nil when none
+	last    *StartRequest // the update the table shows, nil before the first
 	content fyne.CanvasObject
 }
 
@@ -151,7 +152,7 @@ func (s *Screen) useHub(h Hub, err error) {
 func (s *Screen) refreshStart() {
 	idle := s.run == nil
 	widgets.EnableIf(s.Start, idle && s.hub != nil && s.Bundle.manifest != nil)
-	widgets.EnableIf(s.Retry, idle && s.hub != nil && s.Bundle.manifest != nil && len(s.Table.retryable()) > 0)
+	widgets.EnableIf(s.Retry, idle && s.hub != nil && s.last != nil && len(s.Table.retryable()) > 0)
 }
 
 // say shows a line under the table; danger marks a failure.

@@ -196,11 +196,14 @@ func TestTickedDevicesOnStorageAndRetryFailed(t *testing.T) {
 		t.Errorf("picked row's error %q", r.s.Message.Text)
 	}
 
+	r.openBundle(t, "/tmp/broken.zip") // the form changes; Retry is about the update shown
+	h.Kind.SetSelected(h.kinds[HostLocalHub])
 	test.Tap(r.s.Retry)
 	r.q.RunUntil(t, "the second watch", func() bool { return r.s.run != nil && r.s.run.watching })
 	r.send(t, status("m02", "1.3", ota.StateDownloading, 0, ""))
 	starts, watched := r.hub.recorded()
-	if len(starts) != 2 || !starts[1].Retry || fmt.Sprint(starts[1].Targets.DeviceIDs) != "[m02 m03]" || starts[1].Hosting.Kind != HostStorage {
+	if len(starts) != 2 || !starts[1].Retry || fmt.Sprint(starts[1].Targets.DeviceIDs) != "[m02 m03]" || starts[1].Hosting.Kind != HostStorage ||
+		starts[1].BundlePath != bundlePath || starts[1].Version != "1.3" {
 		t.Fatalf("retry start %+v", starts[len(starts)-1])
 	}
 	if fmt.Sprint(watched[1].DeviceIDs) != "[m00 m02 m03]" {

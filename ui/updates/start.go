@@ -39,25 +39,26 @@ func (s *Screen) startUpdate() {
 		return
 	}
 	s.Table.clear()
-	s.begin(StartRequest{BundlePath: s.Bundle.path, Version: s.Bundle.manifest.Version, Targets: targets, Hosting: hosting}, targets)
+	req := StartRequest{BundlePath: s.Bundle.path, Version: s.Bundle.manifest.Version, Targets: targets, Hosting: hosting}
+	s.last = &req
+	s.begin(req, targets)
 }
 
-// retryFailed starts the same version again on the modules that failed
-// or rolled back, then watches every module of the update again.
+// retryFailed starts the update the table shows again (its bundle and
+// hosting, whatever the form now says) on the modules that failed or
+// rolled back, then watches every module of it again.
 func (s *Screen) retryFailed() {
 	ids := s.Table.retryable()
-	if len(ids) == 0 || s.hub == nil || s.Bundle.manifest == nil || s.run != nil {
-		return
-	}
-	hosting, err := s.Hosting.chosen()
-	if err != nil {
+	if len(ids) == 0 || s.hub == nil || s.last == nil || s.run != nil {
 		return
 	}
 	watch := ota.Targets{}
 	for _, r := range s.Table.rows {
 		watch.DeviceIDs = append(watch.DeviceIDs, r.DeviceID)
 	}
-	s.begin(StartRequest{BundlePath: s.Bundle.path, Version: s.Bundle.manifest.Version, Targets: ota.Targets{DeviceIDs: ids}, Hosting: hosting, Retry: true}, watch)
+	req := *s.last
+	req.Targets, req.Retry = ota.Targets{DeviceIDs: ids}, true
+	s.begin(req, watch)
 }
 
 // begin runs the start, then watches the targets.
