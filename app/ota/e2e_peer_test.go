@@ -49,22 +49,16 @@ func TestUpdateReachesDone(t *testing.T) {
 }
 
 // checkProgress fails unless the module reported the download of
-// version v at 0 %, every 10 % crossed, and 100 %.
+// version v at 0 %, 10 %, 20 % … 100 %, each once, in order.
 func checkProgress(t *testing.T, out, v string) {
 	t.Helper()
-	var seen []int
+	var seen []string
 	re := regexp.MustCompile(`QPYHUB ota info version=` + regexp.QuoteMeta(v) + ` downloading progress=(\d+)`)
 	for _, m := range re.FindAllStringSubmatch(out, -1) {
-		n, _ := strconv.Atoi(m[1])
-		seen = append(seen, n)
+		seen = append(seen, m[1])
 	}
-	if len(seen) == 0 || seen[0] != 0 || seen[len(seen)-1] != 100 {
-		t.Fatalf("progress reports %v, want 0 first and 100 last", seen)
-	}
-	for i := 1; i < len(seen); i++ {
-		if seen[i]/10 != seen[i-1]/10+1 {
-			t.Errorf("progress reports %v: a 10 %% step was skipped or repeated", seen)
-		}
+	if got := strings.Join(seen, ","); got != "0,10,20,30,40,50,60,70,80,90,100" {
+		t.Fatalf("progress reports %s, want every 10 %%", got)
 	}
 }
 
@@ -199,4 +193,38 @@ func TestUpdateWithoutRoomFails(t *testing.T) {
 		t.Errorf("the module downloaded without room:\n%s", r.con.text())
 	}
 	r.wantVersion(r.files(), v1)
+}
+
+// A new version that restarts the module before it comes online is
+// rolled back at its 4th boot, long before its trial time is up.
+func TestUpdateThatKeepsRestartingRollsBack(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "import misc\nmisc.Power.powerRestart()")
+	r := newRig(t, 3600, nil, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	got := r.waitFinal("2")
+	if got.State != StateRolledBack || got.Error != "version 2 restarted 3 times without coming online" {
+		t.Fatalf("reported %+v, want rolled-back after 3 restarts\n%s", got, r.con.text())
+	}
+	if apps := r.appLines(); strings.Join(apps, ",") != "1,2,2,2,1" {
+		t.Errorf("the module ran versions %v, want 1, three boots of 2, 1", apps)
+	}
+	r.wantVersion(r.files(), v1)
+}
+
+// On v1.12 firmware, whose ussl takes no CA, the download goes over TLS
+// without checking the server, as the MQTT link does, and says so.
+func TestUpdateOnFirmwareWithoutCA(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "")
+	r := newRig(t, 60, map[string]any{"ssl_ca_supported": false}, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	if got := r.waitFinal("2"); got.State != StateDone {
+		t.Fatalf("reported %+v, want done\n%s", got, r.con.text())
+	}
+	if n := strings.Count(r.con.text(), "size=24000 tls=unverified reason=firmware ussl takes no CA"); n != 1 {
+		t.Errorf("the download did not say it could not check the server:\n%s", r.con.text())
+	}
 }

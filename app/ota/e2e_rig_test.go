@@ -12,8 +12,10 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
+	"maps"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -93,8 +95,10 @@ func newRig(t *testing.T, trial int, scenario map[string]any, v1 map[string][]by
 		t.Fatal(err)
 	}
 	_, port, _ := strings.Cut(hub.MQTTAddr(), ":")
-	var portNum int
-	fmt.Sscan(port, &portNum)
+	portNum, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg, _ := json.Marshal(map[string]any{
 		"version": 1, "device_id": deviceID, "host": "localhost", "port": portNum,
 		"auth": "key", "key": dev.PrimaryKey, "ca": string(hub.CAPEM()), "ota_trial": trial,
@@ -122,7 +126,7 @@ func newRig(t *testing.T, trial int, scenario map[string]any, v1 map[string][]by
 func (r *rig) desire(v string, files map[string][]byte, retry int, wrong ...string) {
 	r.t.Helper()
 	var list []map[string]any
-	for _, p := range sortedPaths(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		url, err := r.hub.HostFile(files[p])
 		if err != nil {
 			r.t.Fatal(err)
@@ -238,21 +242,6 @@ func (r *rig) appLines() []string {
 	return out
 }
 
-func sortedPaths(files map[string][]byte) []string {
-	var out []string
-	for p := range files {
-		out = append(out, p)
-	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
-
 // console keeps what the module prints and wakes waiters on each read.
 type console struct {
 	port serial.Port
@@ -306,21 +295,6 @@ func (c *console) text() string {
 	return string(c.buf)
 }
 
-// next waits for more output.
-func (c *console) next(ctx context.Context) error {
-	c.mu.Lock()
-	ch := c.news
-	c.mu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-c.done:
-		return fmt.Errorf("the port closed")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // waitFor waits until the output matches re; answers the match.
 func (c *console) waitFor(ctx context.Context, t *testing.T, re *regexp.Regexp) string {
 	t.Helper()
@@ -340,7 +314,7 @@ func (c *console) waitFor(ctx context.Context, t *testing.T, re *regexp.Regexp) 
 	}
 }
 
-// waitCount waits until re matched n times after from.
+// waitCount waits until re matched n times.
 func (c *console) waitCount(ctx context.Context, t *testing.T, re *regexp.Regexp, n int) {
 	t.Helper()
 	for {

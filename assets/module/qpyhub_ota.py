@@ -168,9 +168,10 @@ class Download:
             raise UpdateError('size mismatch for %s: the server sends %d bytes, want %d' % (
                 self.f['path'], length, self.f['size']))
 
-    def step(self):
-        """Reads one block: answers how many bytes came, None at the end."""
-        want = min(BLOCK, self.f['size'] - self.got)
+    def step(self, limit=BLOCK):
+        """Reads one block of at most limit bytes: answers how many came,
+        None at the end."""
+        want = min(BLOCK, limit, self.f['size'] - self.got)
         if want <= 0:
             extra = self.sock.read(1)
             if extra:
@@ -269,6 +270,9 @@ class Updater:
             self.hub._say('ota', 'fail', 'reason=' + str(e))
             return
         if version == self.running():
+            if self.job:  # back to the running version: the download is moot
+                self._abort()
+                guard.remove_tree(guard.NEW)
             return
         last = guard.status().get('last') or {}
         if last.get('version') == version and last.get('retry', 0) == retry and last.get('state') != 'done':
@@ -319,7 +323,7 @@ class Updater:
         if not self.dl:
             self.dl = Download(self.hub.link, f, self.refuses)
             self.hub._say('ota', 'info', 'download path=%s size=%d tls=%s' % (f['path'], f['size'], self.dl.tls))
-        n = self.dl.step()
+        n = self.dl.step(self._to_next_step())
         if n is None:
             self.dl.finish()
             self.dl = None
@@ -328,6 +332,14 @@ class Updater:
         else:
             job['done'] += n
         self._progress()
+
+    def _to_next_step(self):
+        # Bytes to the next 10 % of the whole: blocks end there, so that a
+        # report goes out at 10, 20, ... 100 % exactly.
+        job = self.job
+        k = job['step'] + 1
+        edge = (k * job['total'] + 9) // 10
+        return max(edge - job['done'], 1)
 
     def _progress(self):
         # A report at every 10 % crossed (0, 10, ... 100).

@@ -36,8 +36,7 @@ func TestOSTimerFiresDuringSleep(t *testing.T) {
 	if _, err := port.Write([]byte(code)); err != nil {
 		t.Fatal(err)
 	}
-	got := readUntil(ctx, t, port, ")\r\n=== \r\nSEEN")
-	got += readUntil(ctx, t, port, ">>> ")
+	got := readUntil(ctx, t, port, "\r\n>>> ") // paste mode's own prompts are "=== "
 	if !strings.Contains(got, "SEEN 1 True True") {
 		t.Fatalf("timers: %q", got)
 	}
@@ -86,4 +85,23 @@ func TestPowerCutAfterRename(t *testing.T) {
 		t.Fatal(err)
 	}
 	readUntil(ctx, t, port, "'f5'")
+}
+
+// uos.statvfs answers the firmware's 10-tuple; the scenario's
+// usr_free_bytes sets the free blocks (f_bavail × f_bsize).
+func TestStatvfsFreeSpace(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	p, err := Start(ctx, Options{Scenario: map[string]any{"usr_free_bytes": 65536}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	port := openPort(t, p)
+	readUntil(ctx, t, port, ">>> ")
+	if _, err := port.Write([]byte("import uos; s = uos.statvfs('/usr'); print('FREE', len(s), s[0] * s[4])\r")); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(ctx, t, port, "FREE 10 65536\r\n")
 }
