@@ -30,8 +30,12 @@ func (f *fakeServices) OpenBundle(path string) (ota.Manifest, error) {
 
 func (f *fakeServices) LocalHub() (Hub, error) { return f.hub, nil }
 
-func (f *fakeServices) OpenHub(string) (Hub, error) {
-	return nil, errors.New("not a policy connection string")
+// OpenHub takes only a string for the hub acme; it is the same fake hub.
+func (f *fakeServices) OpenHub(cs string) (Hub, error) {
+	if !strings.Contains(cs, "HostName=acme.azure-devices.net;") {
+		return nil, errors.New("not a policy connection string")
+	}
+	return f.hub, nil
 }
 
 // fakeHub is a hub in memory: devices with tags, the query language

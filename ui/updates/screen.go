@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"qpyhub/cloud"
 	"qpyhub/ui/widgets"
 )
 
@@ -122,6 +123,9 @@ func (s *Screen) openHub() {
 	h, err := s.services.OpenHub(s.HubString.Text)
 	if err == nil {
 		s.HubName.SetText(lang.L("Hub: the one this connection string names."))
+		if cs, perr := cloud.ParseConnectionString(s.HubString.Text); perr == nil && cs.HostName != "" {
+			s.HubName.SetText(lang.L("Hub: {{.Host}}", map[string]any{"Host": cs.HostName}))
+		}
 		s.Hosting.preferLocal(false)
 	}
 	s.useHub(h, err)

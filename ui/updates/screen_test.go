@@ -354,6 +354,12 @@ func TestChooseABundleAndAHubThatFails(t *testing.T) {
 	if !strings.Contains(r.s.HubName.Text, "not a policy connection string") || !r.s.Start.Disabled() || strings.Contains(r.s.HubName.Text, "c2VjcmV0") {
 		t.Errorf("hub line %q, Start disabled %v", r.s.HubName.Text, r.s.Start.Disabled())
 	}
+	r.s.HubString.SetText("HostName=acme.azure-devices.net;SharedAccessKeyName=p;SharedAccessKey=" + strings.Repeat("A", 43) + "=")
+	test.Tap(r.s.Connect)
+	if r.s.HubName.Text != "Hub: acme.azure-devices.net" || r.s.Start.Disabled() || r.s.Hosting.kind() != HostStorage {
+		t.Errorf("an Azure hub: line %q, Start disabled %v, hosting %v (want a storage account: IoT Hub hosts no files)",
+			r.s.HubName.Text, r.s.Start.Disabled(), r.s.Hosting.kind())
+	}
 }
 
 func TestAHubThatHostsNoFilesPointsToTheOtherHosts(t *testing.T) {
