@@ -1,9 +1,9 @@
 // Package ui is qpyhub's window: the main window with its menu, keyboard
 // shortcuts and status bar, and the small screens (Ports, Credentials,
 // Terminal, Settings, About), each in files named after it. The big
-// screens have rooms of their own (console, setup, module) and what
-// several screens share is in ui/widgets; ui imports them, never the
-// other way round.
+// screens have rooms of their own (console, setup, module, devices,
+// updates) and what several screens share is in ui/widgets; ui imports
+// them, never the other way round.
 //
 // It holds presentation state only and reaches modules and the cloud
 // through the small interfaces in services.go, so tests can hand it
@@ -23,6 +23,7 @@ import (
 	"qpyhub/ui/devices"
 	"qpyhub/ui/module"
 	"qpyhub/ui/setup"
+	"qpyhub/ui/updates"
 	"qpyhub/ui/widgets"
 )
 
@@ -42,6 +43,7 @@ type MainWindow struct {
 	Terminal    *TerminalScreen
 	Setup       *setup.Screen
 	Devices     *devices.Screen
+	Updates     *updates.Screen
 	Settings    *SettingsScreen
 	About       *AboutScreen
 
@@ -66,6 +68,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 	m.Terminal = NewTerminalScreen(w, s.Terminal, m.ModulePort, m.Status, post)
 	m.Setup = setup.NewScreen(w, s.Setup, m.ModulePort, m.Ports.Ports, localHubPolicy(s.LocalHub), m.Status, post)
 	m.Devices = devices.NewScreen(w, s.Fleet, post)
+	m.Updates = updates.NewScreen(w, s.Updates, post)
 	prefs := fyne.CurrentApp().Preferences()
 	m.Settings = NewSettingsScreen(w, prefs)
 	m.About = NewAboutScreen(w, s.Version, s.Diagnostics)
@@ -77,6 +80,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
 		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
 		container.NewTabItemWithIcon(lang.L("Devices"), theme.GridIcon(), m.Devices.Content()),
+		container.NewTabItemWithIcon(lang.L("Updates"), theme.DownloadIcon(), m.Updates.Content()),
 		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.Settings.Content()),
 		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
@@ -93,7 +97,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 
 // screenIDs name the tabs in preferences, in tab order; they never change
 // with the language.
-var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "devices", "terminal", "settings", "about"}
+var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "devices", "updates", "terminal", "settings", "about"}
 
 // prefScreen is the preference that remembers the last screen shown.
 const prefScreen = "screen"

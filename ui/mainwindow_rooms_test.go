@@ -20,6 +20,7 @@ var roomImports = map[string][]string{
 	"qpyhub/ui/setup":           {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/module":          {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/devices":         {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
+	"qpyhub/ui/updates":         {"qpyhub/ui/widgets", "qpyhub/ui/internal/uitest"},
 	"qpyhub/ui/widgets":         {},
 	"qpyhub/ui/internal/uitest": {},
 	"qpyhub/ui/zhcheck":         {"qpyhub/ui"},

@@ -8,6 +8,7 @@ import (
 	"qpyhub/ui/devices"
 	"qpyhub/ui/module"
 	"qpyhub/ui/setup"
+	"qpyhub/ui/updates"
 	"qpyhub/ui/widgets"
 )
 
@@ -34,6 +35,10 @@ type Services struct {
 
 	// Fleet opens the hub the Devices screen shows; nil offers none.
 	Fleet devices.FleetSource
+
+	// Updates opens bundles and hubs for the Updates screen; nil offers
+	// none.
+	Updates updates.Services
 
 	// KeyStore remembers the keys the user asks to remember, in the OS
 	// credential store; nil offers no remembering.

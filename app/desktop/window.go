@@ -71,6 +71,7 @@ func windowServices(log *slog.Logger, proxy *netproxy.Choice, prefs fyne.Prefere
 	services.Setup = setupRunner{modules: modules, log: log, proxy: proxy.Proxy}
 	services.Ports, services.Checker, services.Files, services.Terminal = modules, modules, modules.Files(), modules
 	services.Fleet = fleetSource{proxy: proxy.Proxy}
+	services.Updates = updateServices{fleets: fleetSource{proxy: proxy.Proxy}}
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		log.Error("local hub did not start", "err", err)
@@ -86,6 +87,7 @@ func windowServices(log *slog.Logger, proxy *netproxy.Choice, prefs fyne.Prefere
 	services.Sessions = sessionFactory{local: hub, log: log, proxy: proxy}
 	services.LocalHub = hub
 	services.Fleet = fleetSource{local: hub, proxy: proxy.Proxy}
+	services.Updates = updateServices{fleets: fleetSource{local: hub, proxy: proxy.Proxy}}
 	services.Setup = setupRunner{modules: modules, local: hub, log: log, proxy: proxy.Proxy}
 	return services, hub.Close
 }

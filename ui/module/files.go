@@ -28,6 +28,7 @@ type FilesPanel struct {
 	Up, Refresh, Open, NewFolder    *widget.Button
 	Upload, Download, Delete, RunPy *widget.Button
 	SyncFolder                      *widget.Button
+	ApplyBundle                     *widget.Button // shown when the files service can apply bundles
 	List                            *widget.List
 	Message                         *widget.Label
 	Progress                        *widget.ProgressBar
@@ -39,7 +40,8 @@ type FilesPanel struct {
 	confirmDelete *dialog.ConfirmDialog
 	folderForm    *dialog.FormDialog
 	folderName    *widget.Entry
-	syncing       *syncRequest // the sync being confirmed or applied
+	syncing       *syncRequest   // the sync being confirmed or applied
+	bundle        *bundleRequest // the bundle being confirmed or applied
 
 	// openFile and saveFile ask the user for a local file; tests replace them.
 	openFile func(func(fyne.URIReadCloser, error))
@@ -55,9 +57,11 @@ type FilesPanel struct {
 	// noteAfterList replaces the entry count once the next listing is
 	// in: the result of the change that asked for it.
 	noteAfterList string
+	noteFailed    bool // the note tells of a failure
 
 	window  fyne.Window
 	files   Files
+	applier BundleApplier // nil when files cannot apply bundles
 	current *widgets.ModulePort
 	post    func(func())
 	content fyne.CanvasObject
@@ -82,6 +86,11 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 	p.Delete = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), p.askDelete)
 	p.RunPy = widget.NewButtonWithIcon(lang.L("Run script"), theme.MediaPlayIcon(), p.runSelected)
 	p.SyncFolder = widget.NewButtonWithIcon(lang.L("Sync a folder…"), theme.MediaReplayIcon(), p.askSync)
+	p.ApplyBundle = widget.NewButtonWithIcon(lang.L("Apply a bundle…"), theme.DownloadIcon(), p.askApplyBundle)
+	p.applier, _ = files.(BundleApplier)
+	if p.applier == nil {
+		p.ApplyBundle.Hide()
+	}
 	p.List = widget.NewList(func() int { return len(p.entries) }, newFileRow, p.updateRow)
 	p.List.OnSelected = func(id widget.ListItemID) { p.selected = id; p.updateButtons() }
 	p.List.OnUnselected = func(widget.ListItemID) { p.selected = -1; p.updateButtons() }
@@ -100,7 +109,9 @@ func newFilesPanel(w fyne.Window, files Files, current *widgets.ModulePort, post
 	p.Output.SetMinRowsVisible(6)
 	p.Output.Hide()
 
-	nav := container.NewBorder(nil, nil, p.Up, p.Refresh, p.Dir)
+	// Applying a bundle acts on the whole module, not the folder shown:
+	// it sits apart from the folder's actions, which fill the width.
+	nav := container.NewBorder(nil, nil, p.Up, container.NewHBox(p.Refresh, p.ApplyBundle), p.Dir)
 	actions := container.NewHBox(p.Open, p.NewFolder, p.Upload, p.Download, p.Delete, p.RunPy, p.SyncFolder)
 	progress := container.NewBorder(nil, nil, nil, p.Cancel, container.NewVBox(p.Progress, p.Working))
 	bottom := container.NewVBox(progress, p.Message, p.Output)
@@ -172,8 +183,8 @@ func (p *FilesPanel) listDir(dir string) {
 			return err
 		},
 		func(err error) {
-			note := p.noteAfterList
-			p.noteAfterList = ""
+			note, failed := p.noteAfterList, p.noteFailed
+			p.noteAfterList, p.noteFailed = "", false
 			if err != nil {
 				p.fail(err, note)
 				return
@@ -181,6 +192,11 @@ func (p *FilesPanel) listDir(dir string) {
 			p.dir, p.loaded = dir, true
 			p.Dir.SetText(dir)
 			p.showEntries(list)
+			if note != "" && failed {
+				p.Message.Importance = widget.DangerImportance
+				p.Message.SetText(note)
+				return
+			}
 			if note != "" {
 				p.succeed(note)
 				return
@@ -280,6 +296,7 @@ func (p *FilesPanel) updateButtons() {
 	widgets.EnableIf(p.NewFolder, idle && p.loaded)
 	widgets.EnableIf(p.Upload, idle && p.loaded)
 	widgets.EnableIf(p.SyncFolder, idle && p.loaded)
+	widgets.EnableIf(p.ApplyBundle, idle)
 	widgets.EnableIf(p.Open, idle && picked && e.IsDir)
 	widgets.EnableIf(p.Download, idle && picked && !e.IsDir)
 	widgets.EnableIf(p.Delete, idle && picked)

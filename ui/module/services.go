@@ -5,6 +5,7 @@ import (
 	"io"
 	iofs "io/fs"
 
+	"qpyhub/app/ota"
 	"qpyhub/device/modfs"
 	"qpyhub/device/probe"
 )
@@ -33,4 +34,20 @@ type Files interface {
 	// ApplySync carries out a plan made from the same local folder and
 	// answers the changes it made; progress may be nil.
 	ApplySync(ctx context.Context, port string, local iofs.FS, plan modfs.SyncPlan, progress func(modfs.SyncEvent)) ([]modfs.SyncItem, error)
+}
+
+// BundleApplier puts an update bundle on a module over the USB cable,
+// with the checks of an update over the air and no cloud, as
+// ota.ApplyOverUSB does. A Files that is also a BundleApplier gets the
+// Files tab's "Apply a bundle…".
+type BundleApplier interface {
+	// ReadBundle opens a bundle file and checks every file in it against
+	// its manifest.
+	ReadBundle(path string) (ota.Manifest, error)
+	// ApplyBundle sends the bundle's files to the module on port, applies
+	// them (verified first, atomic, rolled back when the new version does
+	// not come online) and answers how it ended; progress may be nil. A
+	// module that refuses the update (no library, no room) ends failed
+	// with no error; an error means it could not be tried to the end.
+	ApplyBundle(ctx context.Context, port, path string, progress func(ota.USBProgress)) (ota.USBResult, error)
 }
