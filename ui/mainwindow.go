@@ -76,12 +76,12 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 	m.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("Ports"), theme.ComputerIcon(), m.Ports.Content()),
 		container.NewTabItemWithIcon(lang.L("Module"), theme.InfoIcon(), m.Module.Content()),
+		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 		container.NewTabItemWithIcon(lang.L("Credentials"), theme.AccountIcon(), m.Credentials.Content()),
 		container.NewTabItemWithIcon(lang.L("Console"), theme.MailComposeIcon(), m.Console.Content()),
 		container.NewTabItemWithIcon(lang.L("Setup"), theme.ConfirmIcon(), m.Setup.Content()),
 		container.NewTabItemWithIcon(lang.L("Devices"), theme.GridIcon(), m.Devices.Content()),
 		container.NewTabItemWithIcon(lang.L("Updates"), theme.DownloadIcon(), m.Updates.Content()),
-		container.NewTabItemWithIcon(lang.L("Terminal"), theme.ListIcon(), m.Terminal.Content()),
 		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), m.Settings.Content()),
 		container.NewTabItemWithIcon(lang.L("About"), theme.HelpIcon(), m.About.Content()),
 	)
@@ -97,7 +97,7 @@ func newMainWindow(w fyne.Window, s Services, post func(func())) *MainWindow {
 
 // screenIDs name the tabs in preferences, in tab order; they never change
 // with the language.
-var screenIDs = []string{"ports", "module", "credentials", "console", "setup", "devices", "updates", "terminal", "settings", "about"}
+var screenIDs = []string{"ports", "module", "terminal", "credentials", "console", "setup", "devices", "updates", "settings", "about"}
 
 // prefScreen is the preference that remembers the last screen shown.
 const prefScreen = "screen"

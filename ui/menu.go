@@ -44,5 +44,11 @@ func (m *MainWindow) MainMenu() *fyne.MainMenu {
 	help := fyne.NewMenu(lang.L("Help"),
 		fyne.NewMenuItem(lang.L("About qpyhub"), func() { m.SelectScreen("about") }),
 	)
-	return fyne.NewMainMenu(file, module, console, help)
+	// The hub's screens sit low in the tab bar, in its overflow on a small
+	// laptop screen: the menu reaches them whatever the window's height.
+	hub := fyne.NewMenu(lang.L("Hub"),
+		fyne.NewMenuItem(lang.L("Devices"), func() { m.SelectScreen("devices") }),
+		fyne.NewMenuItem(lang.L("Updates"), func() { m.SelectScreen("updates") }),
+	)
+	return fyne.NewMainMenu(file, module, console, hub, help)
 }

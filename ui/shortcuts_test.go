@@ -155,6 +155,8 @@ func TestMainMenuActsOnTheScreens(t *testing.T) {
 		{"Module", "Terminal", "Terminal"},
 		{"Module", "Check module", "Module"},
 		{"Console", "Clear console", "Console"},
+		{"Hub", "Devices", "Devices"},
+		{"Hub", "Updates", "Updates"},
 	} {
 		m.SelectScreen("ports")
 		menuItem(t, mm, tc.menu, tc.item).Action()
