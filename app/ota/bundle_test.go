@@ -100,6 +100,7 @@ func TestPackRefuses(t *testing.T) {
 		{"file over 1 MiB", map[string]string{"big.bin": big}, "", "1", "at most 1 MiB per file"},
 		{"over 4 MiB in all", map[string]string{"1": nearlyBig, "2": nearlyBig, "3": nearlyBig, "4": nearlyBig, "5": "z"}, "", "1", "more than 4 MiB"},
 		{"the update's own folder", map[string]string{".qpyhub_ota/x": ""}, "", "1", "where updates keep their own files"},
+		{"the update guard", map[string]string{"qpyhub_guard.py": "", "main.py": ""}, "", "1", "the update guard"},
 		{"bad version", map[string]string{"a.py": ""}, "", "1 2", "version"},
 	}
 	for _, tc := range tests {

@@ -228,3 +228,23 @@ func TestUpdateOnFirmwareWithoutCA(t *testing.T) {
 		t.Errorf("the download did not say it could not check the server:\n%s", r.con.text())
 	}
 }
+
+// A desired version that names the update guard among its files is
+// refused before anything is downloaded, and the twin says why: a new
+// guard would judge its own trial.
+func TestUpdateThatReplacesTheGuardIsRefused(t *testing.T) {
+	t.Parallel()
+	v1, v2 := version("1", ""), version("2", "")
+	v2["/usr/qpyhub_guard.py"] = []byte("# a guard that never rolls back\n")
+	r := newRig(t, 60, nil, v1)
+	r.con.waitFor(r.ctx, t, regexp.MustCompile(`QPYHUB online ok`))
+	r.desire("2", v2, 0)
+	got := r.waitFinal("2")
+	if got.State != StateFailed || !strings.Contains(got.Error, "/usr/qpyhub_guard.py is the update guard") {
+		t.Fatalf("reported %+v, want failed naming the guard\n%s", got, r.con.text())
+	}
+	if strings.Contains(r.con.text(), "download path=") {
+		t.Errorf("the module downloaded a bundle that replaces its guard:\n%s", r.con.text())
+	}
+	r.wantVersion(r.files(), v1)
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"qpyhub/device/moduleapp"
 )
 
 // ManifestFormat is the manifest layout this build writes and reads.
@@ -107,6 +109,11 @@ func CheckModulePath(p string) error {
 	}
 	if strings.HasPrefix(p, StateDir+"/") || p == StateDir {
 		return fmt.Errorf("%q is inside %s, where updates keep their own files", p, StateDir)
+	}
+	if p == moduleapp.GuardPath {
+		// A new guard would judge its own trial: a broken one could never
+		// put the old version back.
+		return fmt.Errorf("%q is the update guard, which puts the old version back when a new one fails; setup writes it, a bundle may not replace it", p)
 	}
 	return nil
 }

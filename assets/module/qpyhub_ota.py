@@ -48,6 +48,9 @@ def _elapsed(t0):
         return _ticks() - t0
 
 
+GUARD_PATH = '/usr/qpyhub_guard.py'
+
+
 class UpdateError(Exception):
     pass
 
@@ -67,6 +70,8 @@ def check_desired(d):
         if not isinstance(p, str) or not p.startswith('/usr/') or p.startswith(guard.DIR + '/') \
                 or p == guard.DIR or '/../' in p + '/' or '//' in p:
             raise UpdateError('file path %s is not under /usr' % p)
+        if p == GUARD_PATH:  # a new guard would judge its own trial
+            raise UpdateError('%s is the update guard; a bundle may not replace it' % p)
         size, digest, url = f.get('size'), f.get('sha256'), f.get('url')
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             raise UpdateError('size of %s is not a whole number' % p)
@@ -268,7 +273,14 @@ class Updater:
         try:
             version, retry, files = check_desired(d)
         except UpdateError as e:
-            self.hub._say('ota', 'fail', 'reason=' + str(e))
+            # Said in the twin too when it names a version: else the PC
+            # would wait for an update that never starts.
+            v = d.get('version') if isinstance(d, dict) else None
+            if isinstance(v, str) and v:
+                r = d.get('retry')
+                self._final(v, r if isinstance(r, int) else 0, 'failed', str(e))
+            else:
+                self.hub._say('ota', 'fail', 'reason=' + str(e))
             return
         if version == self.running():
             if self.job:  # back to the running version: the download is moot
