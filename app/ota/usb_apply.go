@@ -79,7 +79,7 @@ func ApplyOverUSB(ctx context.Context, port string, b *Bundle, opts USBOptions, 
 	defer s.Close()
 	fs := modfs.New(s, modfs.Options{Force: true})
 	progress(USBProgress{Stage: "check"})
-	running, err := checkModule(ctx, s, fs, m)
+	running, err := checkModule(ctx, s, m)
 	res.Running = running
 	if err != nil {
 		var refused *refusal
@@ -108,31 +108,38 @@ type refusal struct{ why string }
 func (e *refusal) Error() string { return "ota apply: " + e.why }
 
 // checkModule answers the version the module runs and refuses a module
-// without the library, with an update under way, or without room.
-func checkModule(ctx context.Context, s *repl.Session, fs *modfs.FS, m Manifest) (string, error) {
-	for _, p := range []string{moduleapp.LibraryPath, moduleapp.OTAPath, moduleapp.GuardPath} {
-		if _, err := fs.Stat(ctx, p); err != nil {
-			if errors.Is(err, modfs.ErrNotFound) {
-				return "", &refusal{"the module has no " + p + ": run qpyhub setup on it first (it writes the library)"}
-			}
-			return "", err
-		}
-	}
-	out, err := pyExec(ctx, s, `from usr import qpyhub_guard as g
-import uos, ujson
-st = uos.statvfs('/usr')
-print(ujson.dumps({'running': g.status().get('running') or '', 'journal': g.journal() is not None, 'free': st[0] * st[4]}))
-`)
+// without the library, with an update under way, or without room: one
+// round trip on the link for all of it.
+func checkModule(ctx context.Context, s *repl.Session, m Manifest) (string, error) {
+	code := fmt.Sprintf(`import uos, ujson
+miss = ''
+for p in (%s, %s, %s):
+    try:
+        uos.stat(p)
+    except OSError:
+        miss = miss or p
+if miss:
+    print(ujson.dumps({'missing': miss}))
+else:
+    from usr import qpyhub_guard as g
+    st = uos.statvfs('/usr')
+    print(ujson.dumps({'running': g.status().get('running') or '', 'journal': g.journal() is not None, 'free': st[0] * st[4]}))
+`, strconv.Quote(moduleapp.LibraryPath), strconv.Quote(moduleapp.OTAPath), strconv.Quote(moduleapp.GuardPath))
+	out, err := pyExec(ctx, s, code)
 	if err != nil {
 		return "", err
 	}
 	var state struct {
+		Missing string `json:"missing"`
 		Running string `json:"running"`
 		Journal bool   `json:"journal"`
 		Free    int64  `json:"free"`
 	}
 	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &state); err != nil {
 		return "", fmt.Errorf("ota apply: the module answered %q: %w", out, err)
+	}
+	if state.Missing != "" {
+		return "", &refusal{"the module has no " + state.Missing + ": run qpyhub setup on it first (it writes the library)"}
 	}
 	if state.Journal {
 		return state.Running, &refusal{"an update is under way on the module: let it finish (restart the module), then try again"}
