@@ -34,15 +34,7 @@ func devicesListFlags(fs *flag.FlagSet) runFunc {
 			fmt.Fprintln(table, lang.L("DEVICE\tSTATUS\tCONNECTION\tLAST ACTIVITY\tMODEL\tFIRMWARE\tAPP"))
 		}
 		enc := json.NewEncoder(out)
-		next := ""
-		for {
-			twins, more, err := rc.Query(ctx, *query, listPageSize, next)
-			if err != nil {
-				if ce := queryArgError(err); ce != nil {
-					return ce
-				}
-				return failedUnlessKnown(lang.L("Could not list the devices"), err)
-			}
+		err = rc.QueryPages(ctx, *query, listPageSize, func(twins []registry.Twin) error {
 			for _, tw := range twins {
 				s := registry.Summary(tw)
 				if *asJSON {
@@ -52,10 +44,13 @@ func devicesListFlags(fs *flag.FlagSet) runFunc {
 				fmt.Fprintf(table, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.DeviceID, dash(s.Status), dash(s.ConnectionState),
 					dash(s.LastActivityTime), dash(s.Model), dash(s.Firmware), dash(s.AppVersion))
 			}
-			if more == "" {
-				break
+			return nil
+		})
+		if err != nil {
+			if ce := queryArgError(err); ce != nil {
+				return ce
 			}
-			next = more
+			return failedUnlessKnown(lang.L("Could not list the devices"), err)
 		}
 		_ = table.Flush()
 		if out.err != nil {

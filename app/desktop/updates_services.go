@@ -78,21 +78,17 @@ type updateHub struct {
 // Devices implements updates.Hub: every page of the query, up to listCap.
 func (h updateHub) Devices(ctx context.Context, where string) ([]registry.DeviceSummary, error) {
 	var out []registry.DeviceSummary
-	next := ""
-	for {
-		twins, cont, err := h.reg.Query(ctx, where, listPage, next)
-		if err != nil {
-			return nil, err
-		}
+	err := h.reg.QueryPages(ctx, where, listPage, func(twins []registry.Twin) error {
 		for _, tw := range twins {
 			out = append(out, registry.Summary(tw))
 		}
 		if len(out) > listCap {
-			return nil, errListCapped
+			return errListCapped
 		}
-		if cont == "" {
-			return out, nil
-		}
-		next = cont
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }

@@ -62,16 +62,12 @@ func (t Targets) twins(ctx context.Context, reg *registry.Client) ([]registry.Tw
 		return out, failed, nil
 	}
 	var out []registry.Twin
-	cont := ""
-	for {
-		page, next, err := reg.Query(ctx, t.Query, queryPage, cont)
-		if err != nil {
-			return nil, nil, err
-		}
+	err := reg.QueryPages(ctx, t.Query, queryPage, func(page []registry.Twin) error {
 		out = append(out, page...)
-		if next == "" {
-			return out, nil, nil
-		}
-		cont = next
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
+	return out, nil, nil
 }

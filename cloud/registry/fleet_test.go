@@ -34,6 +34,32 @@ func TestQueryFollowsContinuation(t *testing.T) {
 	}
 }
 
+func TestQueryPagesGivesEveryPageThenStopsWhenAsked(t *testing.T) {
+	hub := startFleetHub(t, 250)
+	c := newClient(t, hub, "registryRead")
+	var ids []string
+	pages := 0
+	err := c.QueryPages(testContext(t), "WHERE tags.even = true", 60, func(twins []Twin) error {
+		pages++
+		for _, tw := range twins {
+			ids = append(ids, tw.DeviceID)
+		}
+		return nil
+	})
+	if err != nil || len(ids) != 125 || ids[0] != "d000" || ids[124] != "d248" || pages != 3 {
+		t.Fatalf("%d devices in %d pages, error %v: want 125 even ones in 3", len(ids), pages, err)
+	}
+	stop := errors.New("enough")
+	pages = 0
+	err = c.QueryPages(testContext(t), "WHERE tags.even = true", 60, func([]Twin) error {
+		pages++
+		return stop
+	})
+	if !errors.Is(err, stop) || pages != 1 {
+		t.Fatalf("after fn refused: %d pages, error %v; want 1 page and its error", pages, err)
+	}
+}
+
 func TestQueryRefusesBadCondition(t *testing.T) {
 	hub := startFleetHub(t, 1)
 	c := newClient(t, hub, "registryRead")

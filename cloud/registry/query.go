@@ -35,6 +35,25 @@ func (c *Client) Query(ctx context.Context, where string, pageSize int, continua
 	return twins, answered.Get("x-ms-continuation"), nil
 }
 
+// QueryPages runs the query page by page, giving each page to fn, until
+// the last page or until fn answers an error, which it returns.
+func (c *Client) QueryPages(ctx context.Context, where string, pageSize int, fn func([]Twin) error) error {
+	next := ""
+	for {
+		twins, more, err := c.Query(ctx, where, pageSize, next)
+		if err != nil {
+			return err
+		}
+		if err := fn(twins); err != nil {
+			return err
+		}
+		if more == "" {
+			return nil
+		}
+		next = more
+	}
+}
+
 // QueryText is the whole query for a condition: "SELECT * FROM devices"
 // plus " WHERE …" when the condition is not empty.
 func QueryText(where string) string {
