@@ -680,14 +680,15 @@ class Hub:
                 self._pause()
             self.tried = self._attempt() is not None
             return True
-        if self.ota and self.ota.busy():
-            self.ota.step()  # a slice of the download; the link is served between
-            return True
         if self.renew and self._now() >= self.renew:
             # MQTT has no in-band refresh: reconnect with a new token.
+            # Before a download slice, so a long download cannot starve it.
             self._say('sas', 'info', 'renewing the token')
             self._drop()
             self.tried = self._attempt() is not None
+            return True
+        if self.ota and self.ota.busy():
+            self.ota.step()  # a slice of the download; the link is served between
             return True
         return n > 0
 
